@@ -1,0 +1,82 @@
+#pragma once
+// marshal.h — the one boundary between flexcore's C++ core and JavaScript.
+//
+// Every function registered with embind is written as `guard([&] { return core_call(...); })`.
+// guard() turns the outcome into a plain JS record and never lets a C++ exception reach JS:
+//   success:  { ok: true,  value: <converted T> }
+//   failure:  { ok: false, error: { code: "InvalidArgument", message: "TaskSid must be ..." } }
+// Codes are flexcore::ErrorCode enumerator names (see wasm/core/include/flexcore/error.h).
+// A thrown std::bad_alloc becomes ResourceExhausted, any other throw Internal.
+// Mirrored by wasm/package/src/raw.d.ts (RawResult<T>, RawError).
+
+#include <emscripten/val.h>
+
+#include <new>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "flexcore/error.h"
+#include "flexcore/result.h"
+
+namespace flexcore::bindings {
+
+using emscripten::val;
+
+inline val to_js(const std::string& s) { return val(s); }
+inline val to_js(bool b) { return val(b); }
+inline val to_js(int i) { return val(i); }
+inline val to_js(double d) { return val(d); }
+inline val to_js(const val& v) { return v; }
+inline val to_js(Unit) { return val::undefined(); }
+template <typename T>
+val to_js(const std::vector<T>& items) {
+  val array = val::array();
+  for (std::size_t i = 0; i < items.size(); ++i) array.set(i, to_js(items[i]));
+  return array;
+}
+
+inline val error_record(ErrorCode code, const std::string& message) {
+  val error = val::object();
+  error.set("code", std::string(to_string(code)));
+  error.set("message", message);
+  val record = val::object();
+  record.set("ok", false);
+  record.set("error", error);
+  return record;
+}
+
+template <typename T>
+val ok_record(const T& value) {
+  val record = val::object();
+  record.set("ok", true);
+  record.set("value", to_js(value));
+  return record;
+}
+
+template <typename T>
+val to_record(const Result<T>& result) {
+  if (result.ok()) return ok_record(result.value());
+  return error_record(result.error().code, result.error().message);
+}
+
+template <typename T>
+val to_record(const T& value) {
+  return ok_record(value);
+}
+
+/// Runs `body` and converts its return value (a Result<T> or a plain T) to a result record.
+template <typename F>
+val guard(F&& body) noexcept {
+  try {
+    return to_record(body());
+  } catch (const std::bad_alloc&) {
+    return error_record(ErrorCode::ResourceExhausted, "out of memory in the flexcore wasm module");
+  } catch (const std::exception& e) {
+    return error_record(ErrorCode::Internal, std::string("internal error in the flexcore core: ") + e.what());
+  } catch (...) {
+    return error_record(ErrorCode::Internal, "internal error in the flexcore core (unknown exception)");
+  }
+}
+
+}  // namespace flexcore::bindings

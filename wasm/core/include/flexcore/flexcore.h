@@ -1,0 +1,9 @@
+#pragma once
+/// @file flexcore.h
+/// Umbrella header: the whole public API of the flexcore core library (namespace flexcore).
+/// Pure functions over value types; no I/O, no clock, no randomness, no Emscripten headers.
+
+#include "flexcore/error.h"
+#include "flexcore/result.h"
+#include "flexcore/sid.h"
+#include "flexcore/version.h"
