@@ -66,8 +66,11 @@ val to_record(const T& value) {
 }
 
 /// Runs `body` and converts its return value (a Result<T> or a plain T) to a result record.
+/// Built with FLEXCORE_WASM_EXCEPTIONS=OFF (-fno-exceptions) there is nothing to catch: a C++ failure
+/// would abort the module, which is why the default build keeps exceptions on (see wasm/README.md).
 template <typename F>
 val guard(F&& body) noexcept {
+#if defined(__cpp_exceptions)
   try {
     return to_record(body());
   } catch (const std::bad_alloc&) {
@@ -77,6 +80,9 @@ val guard(F&& body) noexcept {
   } catch (...) {
     return error_record(ErrorCode::Internal, "internal error in the flexcore core (unknown exception)");
   }
+#else
+  return to_record(body());
+#endif
 }
 
 }  // namespace flexcore::bindings

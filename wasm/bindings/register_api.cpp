@@ -39,9 +39,11 @@ val check_sid_js(const std::string& value, const std::string& prefix, const std:
 // kind: "ok" | "error" | "bad_alloc" | "exception" | "unknown".
 val guard_probe_js(const std::string& kind) {
   return guard([&]() -> Result<std::string> {
+#if defined(__cpp_exceptions)
     if (kind == "bad_alloc") throw std::bad_alloc();
     if (kind == "exception") throw std::runtime_error("probe");
     if (kind == "unknown") throw 42;
+#endif
     if (kind == "error") return Result<std::string>::failure(ErrorCode::InvalidArgument, "kind: probe error");
     return std::string("ok");
   });

@@ -1,0 +1,46 @@
+/**
+ * Hand-written types of the embind surface of the flexcore wasm module (@internal).
+ * Mirrors wasm/bindings/register_api.cpp function by function; test/surface.test.mjs checks that every
+ * function named in `RawCore` exists with this arity and that the module exposes nothing else.
+ * Emscripten 3.1.6 has no --emit-tsd, so this file is the source of truth for the boundary types.
+ */
+
+/** Error record built by guard() in wasm/bindings/marshal.h. @internal */
+export interface RawError {
+  /** A flexcore::ErrorCode enumerator name, e.g. "InvalidArgument". */
+  code: string;
+  message: string;
+}
+
+/** What every bound function returns: a value or an error record, never a thrown C++ exception. @internal */
+export type RawResult<T> = { ok: true; value: T } | { ok: false; error: RawError };
+
+/** The embind functions of the module. @internal */
+export interface RawCore {
+  /** flexcore::version(): "MAJOR.MINOR.PATCH". @see wasm/core/include/flexcore/version.h */
+  version(): RawResult<string>;
+  /** Every flexcore::ErrorCode name in declaration order. @see wasm/core/include/flexcore/error.h */
+  errorCodes(): RawResult<string[]>;
+  /** flexcore::is_valid_sid(value, prefix). @see wasm/core/include/flexcore/sid.h */
+  isValidSid(value: string, prefix: string): RawResult<boolean>;
+  /** flexcore::check_sid(value, prefix, field): the value, or InvalidArgument. @see sid.h */
+  checkSid(value: string, prefix: string, field: string): RawResult<string>;
+  /**
+   * Diagnostic: makes guard() handle one kind of failure ("ok" | "error" | "bad_alloc" | "exception" |
+   * "unknown"), so tests prove no C++ exception escapes into JS.
+   */
+  _guardProbe(kind: string): RawResult<string>;
+}
+
+/** Options the emscripten MODULARIZE factory accepts (the subset flexcore uses). @internal */
+export interface RawModuleOptions {
+  /** Receives the module's stdout lines. */
+  print?: (line: string) => void;
+  /** Receives the module's stderr lines. */
+  printErr?: (line: string) => void;
+  /** Called by emscripten on abort(); flexcore treats it as a load failure. */
+  onAbort?: (what: unknown) => void;
+}
+
+/** The emscripten factory exported by core.web.js / core.node.js (EXPORT_NAME createFlexCore). @internal */
+export type RawFactory = (options?: RawModuleOptions) => Promise<RawCore>;

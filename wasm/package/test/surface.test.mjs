@@ -1,0 +1,62 @@
+// Drift guard: the embind surface of the loaded module equals the RawCore interface in src/raw.d.ts
+// (same function names, same arities), and every RawCore function returns a result record.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+
+const require = createRequire(import.meta.url);
+const { loadRawCore } = require('../dist/node/load.js');
+
+/** Parses `name(arg: T, ...): RawResult<...>;` members of `interface RawCore { ... }`. */
+function declaredFunctions() {
+  const text = readFileSync(new URL('../src/raw.d.ts', import.meta.url), 'utf8');
+  const body = text.match(/export interface RawCore \{([\s\S]*?)\n\}/);
+  assert.ok(body, 'raw.d.ts declares interface RawCore');
+  const withoutComments = body[1].replace(/\/\*\*[\s\S]*?\*\//g, '');
+  const members = new Map();
+  for (const match of withoutComments.matchAll(/^\s*(\w+)\(([^)]*)\):\s*RawResult</gm)) {
+    const params = match[2].trim() === '' ? 0 : match[2].split(',').length;
+    members.set(match[1], params);
+  }
+  return members;
+}
+
+test('raw.d.ts declares at least the foundation functions', () => {
+  const declared = declaredFunctions();
+  for (const name of ['version', 'errorCodes', 'isValidSid', 'checkSid', '_guardProbe']) {
+    assert.ok(declared.has(name), `RawCore declares ${name}`);
+  }
+});
+
+test('every embind function of the module is declared in raw.d.ts with the same arity, and vice versa', async () => {
+  const raw = await loadRawCore();
+  const declared = declaredFunctions();
+  const bound = new Map(
+    Object.keys(raw)
+      .filter((key) => typeof raw[key] === 'function' && typeof raw[key].argCount === 'number')
+      .map((key) => [key, raw[key].argCount]),
+  );
+  assert.deepEqual([...bound.keys()].sort(), [...declared.keys()].sort());
+  for (const [name, arity] of declared) assert.equal(bound.get(name), arity, `${name} takes ${arity} arguments`);
+});
+
+test('every raw function returns an {ok, value} or {ok:false, error:{code, message}} record', async () => {
+  const raw = await loadRawCore();
+  const records = [
+    raw.version(),
+    raw.errorCodes(),
+    raw.isValidSid('x', 'WT'),
+    raw.checkSid('x', 'WT', 'TaskSid'),
+    raw._guardProbe('ok'),
+    raw._guardProbe('error'),
+  ];
+  for (const record of records) {
+    assert.equal(typeof record.ok, 'boolean');
+    if (record.ok) assert.ok('value' in record);
+    else {
+      assert.equal(typeof record.error.code, 'string');
+      assert.equal(typeof record.error.message, 'string');
+    }
+  }
+});
