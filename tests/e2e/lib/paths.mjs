@@ -1,0 +1,16 @@
+// Where the e2e tests find the things they test. Everything is built by the project's own commands
+// (cmake --build --preset wasm-release; npm run build in plugin-js); the tests never build anything.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const E2E_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+export const REPO_ROOT = path.resolve(E2E_DIR, '..', '..');
+export const ARTIFACTS_DIR = path.join(E2E_DIR, 'artifacts');
+
+/** The browser build of the Catch2 core suite (tests/core/CMakeLists.txt, target core_tests_web). */
+export const CORE_SUITE_JS =
+  process.env.FLEXCORE_CORE_SUITE_JS ||
+  path.join(REPO_ROOT, 'build', 'wasm-release', 'tests', 'core', 'core-tests.web.js');
+
+/** The harness HTTP server of the plugin (plugin-js/harness/serve.mjs). */
+export const HARNESS_SERVER = path.join(REPO_ROOT, 'plugin-js', 'harness', 'serve.mjs');
