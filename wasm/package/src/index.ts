@@ -9,8 +9,8 @@
  * Every function is synchronous once the core is loaded. Failures throw {@link CoreError} with a `code`.
  */
 import { CoreError, ERROR_CODES, isErrorCode, type ErrorCode } from './errors.js';
-import { loadRawCore, resetRawCore, type LoadOptions } from './load.js';
-import type { RawCore, RawResult } from './raw.js';
+import { loadRawCore, resetRawCore, type LoadOptions, type RawModule } from './load.js';
+import type { RawResult } from './raw.js';
 
 export { CoreError, CoreLoadError, ERROR_CODES, isErrorCode } from './errors.js';
 export type { ErrorCode } from './errors.js';
@@ -38,6 +38,30 @@ export interface FlexCore {
 
   /** The error codes the loaded module knows, in declaration order (equals {@link ERROR_CODES}). */
   errorCodes(): ErrorCode[];
+
+  /**
+   * Segment lookup: true when `value` is a Task SID ("WT" + 32 hex digits), without trimming.
+   * @see wasm/core/include/flexcore/segment_lookup.h is_valid_task_sid
+   */
+  isValidTaskSid(value: string): boolean;
+
+  /**
+   * Segment lookup: trims `value` and returns it when it is a Task SID.
+   * @throws {CoreError} `InvalidArgument`: "TaskSid is required" when empty after trimming, else a message
+   *   naming the expected format.
+   * @see wasm/core/include/flexcore/segment_lookup.h check_task_sid
+   */
+  checkTaskSid(value: string): string;
+
+  /**
+   * Segment lookup: the segment IDs of a Flex Insights raw report export (RFC 4180 CSV; header row skipped;
+   * first column; trimmed; empty values dropped; order and duplicates kept; a leading BOM ignored).
+   * The text crosses into the wasm heap as UTF-8 bytes in one copy.
+   * @throws {CoreError} `InvalidArgument` with the line number for an unterminated quote;
+   *   `ResourceExhausted` when the wasm heap cannot hold the input.
+   * @see wasm/core/include/flexcore/segment_lookup.h parse_segment_csv
+   */
+  parseSegmentCsv(text: string): string[];
 }
 
 /**
@@ -59,7 +83,24 @@ function requireString(value: unknown, name: string): string {
   return value;
 }
 
-function wrap(raw: RawCore): FlexCore {
+const encoder = typeof TextEncoder === 'function' ? new TextEncoder() : undefined;
+
+/** Copies `text` into the wasm heap as UTF-8, runs `use(address, length)`, frees the buffer. */
+function withUtf8(raw: RawModule, text: string, use: (address: number, length: number) => RawResult<string[]>): string[] {
+  if (!encoder) throw new CoreError('Internal', 'TextEncoder is not available in this JavaScript environment');
+  // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+  const capacity = text.length * 3 + 1;
+  const address = raw._malloc(capacity);
+  if (!address) throw new CoreError('ResourceExhausted', `text: ${capacity} bytes do not fit in the wasm heap`);
+  try {
+    const { written } = encoder.encodeInto(text, raw.HEAPU8.subarray(address, address + capacity));
+    return unwrap(use(address, written === undefined ? 0 : written));
+  } finally {
+    raw._free(address);
+  }
+}
+
+function wrap(raw: RawModule): FlexCore {
   const version = unwrap(raw.version());
   return Object.freeze({
     version,
@@ -73,6 +114,15 @@ function wrap(raw: RawCore): FlexCore {
     },
     errorCodes(): ErrorCode[] {
       return unwrap(raw.errorCodes()).map((name) => (isErrorCode(name) ? name : 'Internal'));
+    },
+    isValidTaskSid(value: string): boolean {
+      return unwrap(raw.isValidTaskSid(requireString(value, 'value')));
+    },
+    checkTaskSid(value: string): string {
+      return unwrap(raw.checkTaskSid(requireString(value, 'TaskSid')));
+    },
+    parseSegmentCsv(text: string): string[] {
+      return withUtf8(raw, requireString(text, 'text'), (address, length) => raw._parseSegmentCsv(address, length));
     },
   });
 }

@@ -4,9 +4,12 @@
  */
 import createFlexCore from './core.js';
 import { CoreLoadError } from './errors.js';
-import type { RawCore, RawModuleOptions } from './raw.js';
+import type { RawCore, RawHeap, RawModuleOptions } from './raw.js';
 
-let pending: Promise<RawCore> | undefined;
+/** The raw module: embind functions plus heap access. @internal */
+export type RawModule = RawCore & RawHeap;
+
+let pending: Promise<RawModule> | undefined;
 
 /** Options for {@link loadRawCore}. */
 export interface LoadOptions {
@@ -19,7 +22,7 @@ export interface LoadOptions {
  * The raw embind module, memoised. @internal (use loadCore() from the package root).
  * @throws {CoreLoadError} when the module cannot be instantiated.
  */
-export function loadRawCore(options: LoadOptions = {}): Promise<RawCore> {
+export function loadRawCore(options: LoadOptions = {}): Promise<RawModule> {
   if (pending) return pending;
   const attempt = instantiate(options);
   pending = attempt;
@@ -34,7 +37,7 @@ export function resetRawCore(): void {
   pending = undefined;
 }
 
-async function instantiate(options: LoadOptions): Promise<RawCore> {
+async function instantiate(options: LoadOptions): Promise<RawModule> {
   let aborted: unknown;
   const moduleOptions: RawModuleOptions = {
     onAbort: (what) => {
@@ -43,7 +46,7 @@ async function instantiate(options: LoadOptions): Promise<RawCore> {
   };
   if (options.print) moduleOptions.print = options.print;
   if (options.printErr) moduleOptions.printErr = options.printErr;
-  let raw: RawCore;
+  let raw: RawModule;
   try {
     raw = await createFlexCore(moduleOptions);
   } catch (cause) {

@@ -30,6 +30,22 @@ export interface RawCore {
    * "unknown"), so tests prove no C++ exception escapes into JS.
    */
   _guardProbe(kind: string): RawResult<string>;
+  /** segment_lookup::is_valid_task_sid(value). @see wasm/core/include/flexcore/segment_lookup.h */
+  isValidTaskSid(value: string): RawResult<boolean>;
+  /** segment_lookup::check_task_sid(raw): the trimmed Task SID, or InvalidArgument. @see segment_lookup.h */
+  checkTaskSid(value: string): RawResult<string>;
+  /**
+   * segment_lookup::parse_segment_csv over UTF-8 bytes at heap offset `address` (`length` bytes) that the
+   * caller allocated with `_malloc` and frees afterwards. @see segment_lookup.h
+   */
+  _parseSegmentCsv(address: number, length: number): RawResult<string[]>;
+}
+
+/** Heap access the facade needs to pass large inputs as bytes. @internal */
+export interface RawHeap {
+  HEAPU8: Uint8Array;
+  _malloc(size: number): number;
+  _free(address: number): void;
 }
 
 /** Options the emscripten MODULARIZE factory accepts (the subset flexcore uses). @internal */
@@ -43,4 +59,4 @@ export interface RawModuleOptions {
 }
 
 /** The emscripten factory exported by core.web.js / core.node.js (EXPORT_NAME createFlexCore). @internal */
-export type RawFactory = (options?: RawModuleOptions) => Promise<RawCore>;
+export type RawFactory = (options?: RawModuleOptions) => Promise<RawCore & RawHeap>;

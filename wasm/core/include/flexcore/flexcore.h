@@ -5,5 +5,6 @@
 
 #include "flexcore/error.h"
 #include "flexcore/result.h"
+#include "flexcore/segment_lookup.h"
 #include "flexcore/sid.h"
 #include "flexcore/version.h"
