@@ -1,9 +1,9 @@
-// register_api.cpp — embind registrations of the core API. Every entry point goes through guard().
-// Mirrored, function by function, by wasm/package/src/raw.d.ts (section "RawCore").
+// register_api.cpp — embind registrations of the foundation API (version, error codes, SIDs).
+// Every entry point goes through guard(). Mirrored by wasm/package/src/raw.d.ts (interface RawCore).
+// Each feature registers its functions in its own register_<feature>.cpp.
 
 #include <emscripten/bind.h>
 
-#include <cstdint>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -35,27 +35,6 @@ val check_sid_js(const std::string& value, const std::string& prefix, const std:
   return guard([&] { return flexcore::check_sid(value, prefix, field); });
 }
 
-val is_valid_task_sid_js(const std::string& value) {
-  return guard([&] { return segment_lookup::is_valid_task_sid(value); });
-}
-
-val check_task_sid_js(const std::string& value) {
-  return guard([&] { return segment_lookup::check_task_sid(value); });
-}
-
-// The CSV arrives as UTF-8 bytes the facade wrote into the wasm heap (TextEncoder into HEAPU8):
-// embind's std::string conversion is a JS loop, too slow for 100 MB exports. `address` and `length`
-// are byte offsets into the heap; the facade owns (mallocs and frees) the buffer.
-val parse_segment_csv_js(double address, double length) {
-  return guard([&]() -> Result<std::vector<std::string>> {
-    if (address < 0 || length < 0 || address + length > 4294967296.0) {
-      return Result<std::vector<std::string>>::failure(ErrorCode::InvalidArgument, "text: invalid buffer");
-    }
-    const auto* bytes = reinterpret_cast<const char*>(static_cast<std::uintptr_t>(address));
-    return segment_lookup::parse_segment_csv(std::string_view(bytes, static_cast<std::size_t>(length)));
-  });
-}
-
 // Diagnostic used by the package's tests to prove guard() converts every kind of C++ failure into
 // an error record (not a crash, not an abort, not a bare number thrown into JS).
 // kind: "ok" | "error" | "bad_alloc" | "exception" | "unknown".
@@ -81,7 +60,4 @@ EMSCRIPTEN_BINDINGS(flexcore_api) {
   emscripten::function("isValidSid", &is_valid_sid_js);
   emscripten::function("checkSid", &check_sid_js);
   emscripten::function("_guardProbe", &guard_probe_js);
-  emscripten::function("isValidTaskSid", &is_valid_task_sid_js);
-  emscripten::function("checkTaskSid", &check_task_sid_js);
-  emscripten::function("_parseSegmentCsv", &parse_segment_csv_js);
 }

@@ -4,10 +4,10 @@
  */
 import createFlexCore from './core.js';
 import { CoreLoadError } from './errors.js';
-import type { RawCore, RawHeap, RawModuleOptions } from './raw.js';
+import type { RawApi, RawHeap, RawModuleOptions } from './raw.js';
 
 /** The raw module: embind functions plus heap access. @internal */
-export type RawModule = RawCore & RawHeap;
+export type RawModule = RawApi & RawHeap;
 
 let pending: Promise<RawModule> | undefined;
 

@@ -15,7 +15,11 @@ export interface RawError {
 /** What every bound function returns: a value or an error record, never a thrown C++ exception. @internal */
 export type RawResult<T> = { ok: true; value: T } | { ok: false; error: RawError };
 
-/** The embind functions of the module. @internal */
+/**
+ * The embind functions of the module, one interface per wasm/bindings/register_*.cpp file.
+ * test/surface.test.mjs reads every `export interface Raw<Name> {` block whose members return RawResult.
+ * @internal
+ */
 export interface RawCore {
   /** flexcore::version(): "MAJOR.MINOR.PATCH". @see wasm/core/include/flexcore/version.h */
   version(): RawResult<string>;
@@ -30,6 +34,10 @@ export interface RawCore {
    * "unknown"), so tests prove no C++ exception escapes into JS.
    */
   _guardProbe(kind: string): RawResult<string>;
+}
+
+/** Segment lookup (wasm/bindings/register_segment_lookup.cpp). @internal */
+export interface RawSegmentLookup {
   /** segment_lookup::is_valid_task_sid(value). @see wasm/core/include/flexcore/segment_lookup.h */
   isValidTaskSid(value: string): RawResult<boolean>;
   /** segment_lookup::check_task_sid(raw): the trimmed Task SID, or InvalidArgument. @see segment_lookup.h */
@@ -59,4 +67,7 @@ export interface RawModuleOptions {
 }
 
 /** The emscripten factory exported by core.web.js / core.node.js (EXPORT_NAME createFlexCore). @internal */
-export type RawFactory = (options?: RawModuleOptions) => Promise<RawCore & RawHeap>;
+/** Every bound function. @internal */
+export type RawApi = RawCore & RawSegmentLookup;
+
+export type RawFactory = (options?: RawModuleOptions) => Promise<RawApi & RawHeap>;

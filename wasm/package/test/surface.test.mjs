@@ -11,20 +11,23 @@ const { loadRawCore } = require('../dist/node/load.js');
 /** Parses `name(arg: T, ...): RawResult<...>;` members of `interface RawCore { ... }`. */
 function declaredFunctions() {
   const text = readFileSync(new URL('../src/raw.d.ts', import.meta.url), 'utf8');
-  const body = text.match(/export interface RawCore \{([\s\S]*?)\n\}/);
-  assert.ok(body, 'raw.d.ts declares interface RawCore');
-  const withoutComments = body[1].replace(/\/\*\*[\s\S]*?\*\//g, '');
   const members = new Map();
-  for (const match of withoutComments.matchAll(/^\s*(\w+)\(([^)]*)\):\s*RawResult</gm)) {
-    const params = match[2].trim() === '' ? 0 : match[2].split(',').length;
-    members.set(match[1], params);
+  const blocks = [...text.matchAll(/export interface (Raw\w+) \{([\s\S]*?)\n\}/g)];
+  assert.ok(blocks.some((b) => b[1] === 'RawCore'), 'raw.d.ts declares interface RawCore');
+  for (const [, , body] of blocks) {
+    const withoutComments = body.replace(/\/\*\*[\s\S]*?\*\//g, '');
+    for (const match of withoutComments.matchAll(/^\s*(\w+)\(([^)]*)\):\s*RawResult</gm)) {
+      assert.ok(!members.has(match[1]), `${match[1]} is declared once`);
+      const params = match[2].trim() === '' ? 0 : match[2].split(',').length;
+      members.set(match[1], params);
+    }
   }
   return members;
 }
 
 test('raw.d.ts declares at least the foundation functions', () => {
   const declared = declaredFunctions();
-  for (const name of ['version', 'errorCodes', 'isValidSid', 'checkSid', '_guardProbe']) {
+  for (const name of ['version', 'errorCodes', 'isValidSid', 'checkSid', '_guardProbe', 'isValidTaskSid', 'checkTaskSid', '_parseSegmentCsv']) {
     assert.ok(declared.has(name), `RawCore declares ${name}`);
   }
 });
