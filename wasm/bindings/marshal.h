@@ -12,6 +12,7 @@
 #include <emscripten/val.h>
 
 #include <new>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -23,18 +24,53 @@ namespace flexcore::bindings {
 
 using emscripten::val;
 
-inline val to_js(const std::string& s) { return val(s); }
-inline val to_js(bool b) { return val(b); }
-inline val to_js(int i) { return val(i); }
-inline val to_js(double d) { return val(d); }
-inline val to_js(const val& v) { return v; }
-inline val to_js(Unit) { return val::undefined(); }
+/// Converts a C++ value to JS. Specialise ToJs<T> (before the first guard() that returns T) to teach the
+/// boundary a feature's record type; class-template specialisations are found at instantiation.
+template <typename T, typename Enable = void>
+struct ToJs;
+
 template <typename T>
-val to_js(const std::vector<T>& items) {
-  val array = val::array();
-  for (std::size_t i = 0; i < items.size(); ++i) array.set(i, to_js(items[i]));
-  return array;
+val to_js(const T& value) {
+  return ToJs<T>::convert(value);
 }
+
+template <>
+struct ToJs<std::string> {
+  static val convert(const std::string& s) { return val(s); }
+};
+template <>
+struct ToJs<bool> {
+  static val convert(bool b) { return val(b); }
+};
+template <>
+struct ToJs<int> {
+  static val convert(int i) { return val(i); }
+};
+template <>
+struct ToJs<double> {
+  static val convert(double d) { return val(d); }
+};
+template <>
+struct ToJs<val> {
+  static val convert(const val& v) { return v; }
+};
+template <>
+struct ToJs<Unit> {
+  static val convert(Unit) { return val::undefined(); }
+};
+template <typename T>
+struct ToJs<std::vector<T>> {
+  static val convert(const std::vector<T>& items) {
+    val array = val::array();
+    for (std::size_t i = 0; i < items.size(); ++i) array.set(i, to_js(items[i]));
+    return array;
+  }
+};
+/// std::nullopt crosses as null.
+template <typename T>
+struct ToJs<std::optional<T>> {
+  static val convert(const std::optional<T>& maybe) { return maybe ? to_js(*maybe) : val::null(); }
+};
 
 inline val error_record(ErrorCode code, const std::string& message) {
   val error = val::object();

@@ -62,6 +62,64 @@ export interface FlexCore {
    * @see wasm/core/include/flexcore/segment_lookup.h parse_segment_csv
    */
   parseSegmentCsv(text: string): string[];
+
+  /**
+   * Hang up by: what a TaskRouter event means for `conversations.hang_up_by` (seed-behaviour 5.4).
+   * @throws {CoreError} `InvalidArgument` when `attributes` is not a JSON object (text or object).
+   * @see wasm/core/include/flexcore/hang_up_by.h decide
+   */
+  decideHangUpBy(event: HangUpByEvent): HangUpByDecision;
+
+  /**
+   * Task attributes with only the `conversations` keys of `patch` changed; every other byte of the
+   * attributes text kept (key order, spacing, numbers). Objects are serialised with JSON.stringify first.
+   * @returns the new attributes as JSON text.
+   * @throws {CoreError} `InvalidArgument` ("attributes: …" / "patch: …") for non-object input.
+   * @see wasm/core/include/flexcore/task_attributes.h merge_conversations
+   */
+  mergeConversations(attributes: Attributes, patch: Record<string, unknown>): string;
+
+  /**
+   * Hang up by, for Flex's `beforeHangupCall`: the attributes with `conversations.hang_up_by = "agent"`
+   * merged in for `voice` tasks (JSON text), or `null` for other channels (nothing to write).
+   * @throws {CoreError} `InvalidArgument` when `attributes` is not a JSON object.
+   */
+  agentHangUpAttributes(attributes: Attributes, taskChannel: string): string | null;
+}
+
+/** Task attributes: the JSON text TaskRouter stores, or the parsed object Flex hands out. */
+export type Attributes = string | Record<string, unknown>;
+
+/** Facts about one TaskRouter event callback, for {@link FlexCore.decideHangUpBy}. */
+export interface HangUpByEvent {
+  /** `EventType`, e.g. "task.wrapup". */
+  eventType: string;
+  /** `TaskChannelUniqueName`, e.g. "voice". */
+  taskChannel: string;
+  /** The task's current attributes. */
+  attributes: Attributes;
+  /** The conference's `call_sid_ending_conference` (CA…); null while the conference is in progress. */
+  callSidEndingConference: string | null;
+  /** False when fetching the conference answered 404. Default true. */
+  conferenceFound?: boolean;
+}
+
+/** Reasons {@link FlexCore.decideHangUpBy} reports. */
+export type HangUpByReason =
+  | 'ignored-event'
+  | 'not-voice'
+  | 'no-conference'
+  | 'conference-not-found'
+  | 'conference-in-progress'
+  | 'customer-ended'
+  | 'agent-already-recorded'
+  | 'agent-disconnected';
+
+/** The decision: write `value` to `conversations.hang_up_by`, or leave the task alone. */
+export interface HangUpByDecision {
+  write: boolean;
+  value?: 'customer' | 'disconnect';
+  reason: HangUpByReason;
 }
 
 /**
@@ -100,6 +158,12 @@ function withUtf8(raw: RawModule, text: string, use: (address: number, length: n
   }
 }
 
+function attributesText(value: unknown, name: string): string {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value);
+  throw new CoreError('InvalidArgument', `${name}: expected a JSON object or its text, got ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}`);
+}
+
 function wrap(raw: RawModule): FlexCore {
   const version = unwrap(raw.version());
   return Object.freeze({
@@ -123,6 +187,30 @@ function wrap(raw: RawModule): FlexCore {
     },
     parseSegmentCsv(text: string): string[] {
       return withUtf8(raw, requireString(text, 'text'), (address, length) => raw._parseSegmentCsv(address, length));
+    },
+    decideHangUpBy(event: HangUpByEvent): HangUpByDecision {
+      if (event === null || typeof event !== 'object') throw new CoreError('InvalidArgument', 'event: expected an object');
+      const ending = event.callSidEndingConference;
+      if (ending !== null && ending !== undefined && typeof ending !== 'string') {
+        throw new CoreError('InvalidArgument', 'callSidEndingConference: expected a call SID string or null');
+      }
+      const decision = unwrap(
+        raw._decideHangUpBy(
+          requireString(event.eventType, 'eventType'),
+          requireString(event.taskChannel, 'taskChannel'),
+          attributesText(event.attributes, 'attributes'),
+          event.conferenceFound !== false,
+          typeof ending === 'string',
+          typeof ending === 'string' ? ending : '',
+        ),
+      );
+      return decision as HangUpByDecision;
+    },
+    mergeConversations(attributes: Attributes, patch: Record<string, unknown>): string {
+      return unwrap(raw._mergeConversations(attributesText(attributes, 'attributes'), attributesText(patch, 'patch')));
+    },
+    agentHangUpAttributes(attributes: Attributes, taskChannel: string): string | null {
+      return unwrap(raw._agentHangUpAttributes(attributesText(attributes, 'attributes'), requireString(taskChannel, 'taskChannel')));
     },
   });
 }

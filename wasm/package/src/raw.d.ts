@@ -49,6 +49,27 @@ export interface RawSegmentLookup {
   _parseSegmentCsv(address: number, length: number): RawResult<string[]>;
 }
 
+/** Hang up by and task-attribute merges (wasm/bindings/register_hang_up_by.cpp). @internal */
+export interface RawHangUpBy {
+  /**
+   * hang_up_by::decide. `endingCallSid` is read only when `hasEndingCallSid` (null means in progress).
+   * @see wasm/core/include/flexcore/hang_up_by.h
+   */
+  _decideHangUpBy(eventType: string, taskChannel: string, attributesJson: string, conferenceFound: boolean,
+    hasEndingCallSid: boolean, endingCallSid: string): RawResult<RawHangUpByDecision>;
+  /** task_attributes::merge_conversations. @see wasm/core/include/flexcore/task_attributes.h */
+  _mergeConversations(attributesJson: string, patchJson: string): RawResult<string>;
+  /** hang_up_by::agent_hang_up_attributes: merged attributes JSON, or null for non-voice channels. */
+  _agentHangUpAttributes(attributesJson: string, taskChannel: string): RawResult<string | null>;
+}
+
+/** hang_up_by::Decision as a record. @internal */
+export interface RawHangUpByDecision {
+  write: boolean;
+  value?: 'customer' | 'disconnect';
+  reason: string;
+}
+
 /** Heap access the facade needs to pass large inputs as bytes. @internal */
 export interface RawHeap {
   HEAPU8: Uint8Array;
@@ -68,6 +89,6 @@ export interface RawModuleOptions {
 
 /** The emscripten factory exported by core.web.js / core.node.js (EXPORT_NAME createFlexCore). @internal */
 /** Every bound function. @internal */
-export type RawApi = RawCore & RawSegmentLookup;
+export type RawApi = RawCore & RawSegmentLookup & RawHangUpBy;
 
 export type RawFactory = (options?: RawModuleOptions) => Promise<RawApi & RawHeap>;

@@ -27,7 +27,7 @@ function declaredFunctions() {
 
 test('raw.d.ts declares at least the foundation functions', () => {
   const declared = declaredFunctions();
-  for (const name of ['version', 'errorCodes', 'isValidSid', 'checkSid', '_guardProbe', 'isValidTaskSid', 'checkTaskSid', '_parseSegmentCsv']) {
+  for (const name of ['version', 'errorCodes', 'isValidSid', 'checkSid', '_guardProbe', 'isValidTaskSid', 'checkTaskSid', '_parseSegmentCsv', '_decideHangUpBy', '_mergeConversations', '_agentHangUpAttributes']) {
     assert.ok(declared.has(name), `RawCore declares ${name}`);
   }
 });

@@ -4,7 +4,9 @@
 /// Pure functions over value types; no I/O, no clock, no randomness, no Emscripten headers.
 
 #include "flexcore/error.h"
+#include "flexcore/hang_up_by.h"
 #include "flexcore/result.h"
 #include "flexcore/segment_lookup.h"
 #include "flexcore/sid.h"
+#include "flexcore/task_attributes.h"
 #include "flexcore/version.h"
