@@ -1,0 +1,54 @@
+import React from 'react';
+import { Alert } from '@twilio-paste/core/alert';
+import { Button } from '@twilio-paste/core/button';
+import { Stack } from '@twilio-paste/core/stack';
+import { Text } from '@twilio-paste/core/text';
+import { CoreError, CoreLoadError } from 'flexcore';
+
+/** Props of {@link CoreAlert}. */
+export interface CoreAlertProps {
+  /** What failed: a CoreError (shown with its code), a CoreLoadError, or any other Error. */
+  error: Error;
+  /** Which plugin component failed, shown to the agent (e.g. "flexcore tab"). */
+  componentLabel: string;
+  /** When given, a "Try again" button calls it. */
+  onRetry?: () => void;
+}
+
+/** The one-line explanation shown for `error`. */
+export function describeError(error: Error, componentLabel: string): { title: string; detail: string } {
+  if (error instanceof CoreLoadError) {
+    return { title: `${componentLabel} is unavailable: the flexcore core could not be loaded.`, detail: error.message };
+  }
+  if (error instanceof CoreError) {
+    return { title: `${componentLabel}: ${error.message}`, detail: `error code ${error.code}` };
+  }
+  return { title: `${componentLabel} stopped working.`, detail: error.message || error.name };
+}
+
+/**
+ * A Twilio Paste error Alert for a failure inside a plugin component. Renders text only (never HTML from
+ * the error), so messages that echo user input are safe.
+ */
+export function CoreAlert({ error, componentLabel, onRetry }: CoreAlertProps): JSX.Element {
+  const { title, detail } = describeError(error, componentLabel);
+  return (
+    <Alert variant="error" data-testid="flexcore-alert">
+      <Stack orientation="vertical" spacing="space20">
+        <Text as="strong" fontWeight="fontWeightSemibold">
+          {title}
+        </Text>
+        <Text as="span" data-testid="flexcore-alert-detail">
+          {detail}
+        </Text>
+        {onRetry ? (
+          <Button variant="secondary" size="small" onClick={onRetry}>
+            Try again
+          </Button>
+        ) : null}
+      </Stack>
+    </Alert>
+  );
+}
+
+export default CoreAlert;

@@ -1,0 +1,52 @@
+import React from 'react';
+import { render, screen } from '@testing-library/react';
+import { CoreError } from 'flexcore';
+
+import { fakeCore, VALID_TASK_SID } from '../../../../test-utils/fakeCore';
+import { CoreStatus } from './CoreStatus';
+
+it('shows the core version, the Task SID and the core verdict for a valid SID', () => {
+  const core = fakeCore([VALID_TASK_SID]);
+  render(<CoreStatus core={core} taskSid={VALID_TASK_SID} serverUrl="https://flexcore.example.com" />);
+  expect(screen.getByTestId('flexcore-core-version')).toHaveTextContent('9.9.9-test');
+  expect(screen.getByTestId('flexcore-task-sid')).toHaveTextContent(VALID_TASK_SID);
+  expect(screen.getByTestId('flexcore-task-sid-verdict')).toHaveTextContent('Valid Task SID');
+  expect(screen.queryByTestId('flexcore-task-sid-message')).toBeNull();
+  expect(screen.getByTestId('flexcore-server-url')).toHaveTextContent('https://flexcore.example.com');
+  expect(core.checkSid).toHaveBeenCalledWith(VALID_TASK_SID, 'WT', 'TaskSid');
+});
+
+it("shows the core's error code and message for an invalid SID", () => {
+  const core = fakeCore([], new CoreError('InvalidArgument', 'TaskSid must be a Twilio SID: WT + 32 hex digits'));
+  render(<CoreStatus core={core} taskSid="WTnot-a-sid" serverUrl={undefined} />);
+  expect(screen.getByTestId('flexcore-task-sid-verdict')).toHaveTextContent('InvalidArgument');
+  expect(screen.getByTestId('flexcore-task-sid-message')).toHaveTextContent('TaskSid must be a Twilio SID: WT + 32 hex digits');
+  expect(screen.getByTestId('flexcore-server-url')).toHaveTextContent('not configured');
+});
+
+it('says when no task is selected and asks the core nothing', () => {
+  const core = fakeCore();
+  render(<CoreStatus core={core} taskSid={undefined} serverUrl={undefined} />);
+  expect(screen.getByTestId('flexcore-task-sid')).toHaveTextContent('No task selected');
+  expect(screen.queryByTestId('flexcore-task-sid-verdict')).toBeNull();
+  expect(core.checkSid).not.toHaveBeenCalled();
+});
+
+it('lists configuration problems', () => {
+  render(
+    <CoreStatus core={fakeCore()} taskSid={undefined} serverUrl={undefined} configProblems={['enabled must be true or false, got "yes"']} />,
+  );
+  expect(screen.getByTestId('flexcore-config-problems')).toHaveTextContent('enabled must be true or false, got "yes"');
+});
+
+it('lets errors that are not CoreErrors (a broken core) reach the error boundary', () => {
+  const core = fakeCore();
+  core.checkSid.mockImplementation(() => {
+    throw new TypeError('raw.checkSid is not a function');
+  });
+  const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  expect(() => render(<CoreStatus core={core} taskSid={VALID_TASK_SID} serverUrl={undefined} />)).toThrow(
+    'raw.checkSid is not a function',
+  );
+  consoleError.mockRestore();
+});

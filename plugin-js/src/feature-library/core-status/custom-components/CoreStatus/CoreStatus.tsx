@@ -1,0 +1,90 @@
+import React from 'react';
+import { Badge } from '@twilio-paste/core/badge';
+import { Box } from '@twilio-paste/core/box';
+import { Text } from '@twilio-paste/core/text';
+import type { FlexCore } from 'flexcore';
+
+import { checkTaskSid } from '../../taskSidCheck';
+
+/** Props of {@link CoreStatus}. */
+export interface CoreStatusProps {
+  /** The loaded core. */
+  core: FlexCore;
+  /** The selected task's SID (`task.taskSid`), or undefined when no task is selected. */
+  taskSid: string | undefined;
+  /** The configured flexcore-server base URL, or undefined when not configured. */
+  serverUrl: string | undefined;
+  /** Configuration problems to show (from ui_attributes.custom_data.features.flexcore). */
+  configProblems?: string[];
+}
+
+function Row({ label, children }: { label: string; children: React.ReactNode }): JSX.Element {
+  return (
+    <Box display="flex" columnGap="space40" alignItems="baseline" as="div">
+      <Box minWidth="size20" as="div">
+        <Text as="span" fontWeight="fontWeightSemibold" color="colorTextWeak">
+          {label}
+        </Text>
+      </Box>
+      <Box as="div">{children}</Box>
+    </Box>
+  );
+}
+
+/**
+ * The core status of the selected task: the core's version, the task's Task SID and the core's verdict on
+ * it (valid, or the core's InvalidArgument message), and which flexcore-server the plugin is configured for.
+ */
+export function CoreStatus({ core, taskSid, serverUrl, configProblems = [] }: CoreStatusProps): JSX.Element {
+  const verdict = taskSid === undefined ? undefined : checkTaskSid(core, taskSid);
+  return (
+    <Box as="div" display="flex" flexDirection="column" rowGap="space30">
+      <Row label="Core version">
+        <Text as="span" data-testid="flexcore-core-version">
+          {core.version}
+        </Text>
+      </Row>
+      <Row label="Task SID">
+        <Text as="span" fontFamily="fontFamilyCode" data-testid="flexcore-task-sid">
+          {taskSid ?? 'No task selected'}
+        </Text>
+      </Row>
+      {verdict ? (
+        <Row label="Task SID check">
+          {verdict.valid ? (
+            <Badge as="span" variant="success" data-testid="flexcore-task-sid-verdict">
+              Valid Task SID
+            </Badge>
+          ) : (
+            <Box as="div" display="flex" flexDirection="column" rowGap="space10">
+              <Badge as="span" variant="error" data-testid="flexcore-task-sid-verdict">
+                {verdict.code}
+              </Badge>
+              <Text as="span" data-testid="flexcore-task-sid-message">
+                {verdict.message}
+              </Text>
+            </Box>
+          )}
+        </Row>
+      ) : null}
+      <Row label="flexcore-server">
+        <Text as="span" data-testid="flexcore-server-url">
+          {serverUrl ?? 'not configured'}
+        </Text>
+      </Row>
+      {configProblems.length > 0 ? (
+        <Row label="Configuration">
+          <Box as="ul" margin="space0" paddingLeft="space50" data-testid="flexcore-config-problems">
+            {configProblems.map((problem) => (
+              <Text as="li" key={problem} color="colorTextWarning">
+                {problem}
+              </Text>
+            ))}
+          </Box>
+        </Row>
+      ) : null}
+    </Box>
+  );
+}
+
+export default CoreStatus;

@@ -1,0 +1,159 @@
+/**
+ * The plugin's runtime configuration.
+ *
+ * Source of truth: the Flex configuration's `ui_attributes.custom_data.features.flexcore` object (set with
+ * the Flex Configuration API or the Twilio CLI; Flex merges ui_attributes into `manager.configuration`).
+ * Build-time fallbacks: `FLEX_APP_*` variables from plugin-js/.env (the Flex tooling inlines only
+ * FLEX_APP_ / REACT_APP_ variables). ui_attributes win over the fallbacks.
+ *
+ * ```json
+ * "custom_data": { "features": { "flexcore": {
+ *   "enabled": true,
+ *   "server_url": "https://flexcore.example.com",
+ *   "core_status": { "enabled": true }
+ * } } }
+ * ```
+ * Keys are documented in plugin-js/README.md. A value of the wrong type is ignored with a warning (and
+ * listed in `problems`), never fatal.
+ */
+import { logger } from '../logger';
+
+/** The resolved configuration the features read. */
+export interface FlexcoreConfig {
+  /** Master switch for every flexcore feature (`enabled`, default true). */
+  enabled: boolean;
+  /**
+   * Base URL of flexcore-server, without a trailing slash (`server_url`, fallback
+   * FLEX_APP_FLEXCORE_SERVER_URL); undefined when not configured. Only http: and https: URLs are accepted.
+   */
+  serverUrl: string | undefined;
+  /** The "flexcore" task canvas tab (`core_status.enabled`, fallback FLEX_APP_FLEXCORE_CORE_STATUS_ENABLED, default true). */
+  coreStatus: { enabled: boolean };
+  /** Human-readable problems found while reading the configuration (wrong types, bad URLs). */
+  problems: string[];
+}
+
+/** The raw shape as stored in ui_attributes (every key optional, any type until checked). */
+export interface RawFlexcoreAttributes {
+  enabled?: unknown;
+  server_url?: unknown;
+  core_status?: { enabled?: unknown } | unknown;
+}
+
+/** Build-time fallbacks; read as literal `process.env.FLEX_APP_…` so the Flex tooling can inline them. */
+export interface FlexcoreEnv {
+  FLEX_APP_FLEXCORE_SERVER_URL?: string;
+  FLEX_APP_FLEXCORE_CORE_STATUS_ENABLED?: string;
+}
+
+/** The FLEX_APP_* fallbacks of this build. */
+export function buildEnv(): FlexcoreEnv {
+  return {
+    FLEX_APP_FLEXCORE_SERVER_URL: process.env.FLEX_APP_FLEXCORE_SERVER_URL,
+    FLEX_APP_FLEXCORE_CORE_STATUS_ENABLED: process.env.FLEX_APP_FLEXCORE_CORE_STATUS_ENABLED,
+  };
+}
+
+/** The parts of the Flex manager read here (Flex.Manager satisfies it). */
+export interface ManagerLike {
+  configuration?: unknown;
+  serviceConfiguration?: unknown;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const asRecord = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
+
+/** `ui_attributes.custom_data.features.flexcore` from the manager, or {} when absent. */
+export function readFlexcoreAttributes(manager: ManagerLike | undefined): RawFlexcoreAttributes {
+  const configuration = asRecord(manager?.configuration);
+  const serviceConfiguration = asRecord(manager?.serviceConfiguration);
+  const uiAttributes = asRecord(serviceConfiguration.ui_attributes);
+  const customData = isRecord(configuration.custom_data) ? configuration.custom_data : uiAttributes.custom_data;
+  if (!isRecord(customData)) return {};
+  const features = customData.features;
+  if (!isRecord(features)) return {};
+  const flexcore = features.flexcore;
+  return isRecord(flexcore) ? (flexcore as RawFlexcoreAttributes) : {};
+}
+
+function readBoolean(
+  value: unknown,
+  envValue: string | undefined,
+  fallback: boolean,
+  key: string,
+  problems: string[],
+): boolean {
+  if (typeof value === 'boolean') return value;
+  if (value !== undefined) problems.push(`${key} must be true or false, got ${JSON.stringify(value)}`);
+  if (envValue !== undefined && envValue !== '') {
+    if (envValue === 'true') return true;
+    if (envValue === 'false') return false;
+    problems.push(`environment fallback for ${key} must be "true" or "false", got ${JSON.stringify(envValue)}`);
+  }
+  return fallback;
+}
+
+function readUrl(value: unknown, envValue: string | undefined, key: string, problems: string[]): string | undefined {
+  let candidate: unknown = value;
+  let origin = key;
+  if (candidate === undefined || candidate === '') {
+    candidate = envValue === '' ? undefined : envValue;
+    origin = `FLEX_APP_FLEXCORE_SERVER_URL (fallback for ${key})`;
+  }
+  if (candidate === undefined) return undefined;
+  if (typeof candidate !== 'string') {
+    problems.push(`${origin} must be a URL string, got ${JSON.stringify(candidate)}`);
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(candidate.trim());
+  } catch {
+    problems.push(`${origin} must be an absolute http(s) URL, got ${JSON.stringify(candidate)}`);
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    problems.push(`${origin} must use http or https, got ${url.protocol}`);
+    return undefined;
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * Resolves the configuration from ui_attributes (`attributes`) and the FLEX_APP_* fallbacks (`env`).
+ * Pure: no Flex access, no logging; see {@link getFlexcoreConfig} for the logged, manager-based variant.
+ */
+export function resolveFlexcoreConfig(attributes: RawFlexcoreAttributes, env: FlexcoreEnv): FlexcoreConfig {
+  const problems: string[] = [];
+  const coreStatusRaw = attributes.core_status;
+  if (coreStatusRaw !== undefined && !isRecord(coreStatusRaw)) {
+    problems.push(`core_status must be an object, got ${JSON.stringify(coreStatusRaw)}`);
+  }
+  const coreStatus = isRecord(coreStatusRaw) ? coreStatusRaw : {};
+  return {
+    enabled: readBoolean(attributes.enabled, undefined, true, 'enabled', problems),
+    serverUrl: readUrl(attributes.server_url, env.FLEX_APP_FLEXCORE_SERVER_URL, 'server_url', problems),
+    coreStatus: {
+      enabled: readBoolean(
+        coreStatus.enabled,
+        env.FLEX_APP_FLEXCORE_CORE_STATUS_ENABLED,
+        true,
+        'core_status.enabled',
+        problems,
+      ),
+    },
+    problems,
+  };
+}
+
+/**
+ * The configuration for this Flex session, with problems logged once per call as warnings.
+ * @param manager the Flex manager passed to the plugin's init()
+ */
+export function getFlexcoreConfig(manager: ManagerLike | undefined, env: FlexcoreEnv = buildEnv()): FlexcoreConfig {
+  const config = resolveFlexcoreConfig(readFlexcoreAttributes(manager), env);
+  for (const problem of config.problems) logger.warn(`ui_attributes.custom_data.features.flexcore: ${problem}`);
+  return config;
+}

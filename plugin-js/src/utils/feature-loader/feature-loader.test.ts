@@ -1,0 +1,75 @@
+import * as Flex from '@twilio/flex-ui';
+
+import type { Feature } from '../../types/feature';
+import { FEATURES, initFeatures } from '.';
+
+const flexMock = Flex as unknown as typeof Flex & {
+  TaskCanvasTabs: { Content: { fragments: unknown[] } };
+  __manager: Flex.Manager & { configuration: Record<string, unknown> };
+};
+
+let info: jest.SpyInstance;
+let error: jest.SpyInstance;
+beforeEach(() => {
+  info = jest.spyOn(console, 'info').mockImplementation(() => undefined);
+  error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+});
+afterEach(() => jest.restoreAllMocks());
+
+const withFlexcoreAttributes = (flexcore: unknown): void => {
+  flexMock.__manager.configuration = { custom_data: { features: { flexcore } } };
+};
+
+it('registers the core-status feature by default and logs the hook by name', () => {
+  const report = initFeatures(Flex, flexMock.__manager);
+  expect(report).toEqual({ installed: ['core-status/addFlexcoreTabToTaskCanvasTabs'], failed: [] });
+  expect(flexMock.TaskCanvasTabs.Content.fragments).toHaveLength(1);
+  expect(info).toHaveBeenCalledWith('[plugin-flexcore]', 'core-status: registered addFlexcoreTabToTaskCanvasTabs → TaskCanvasTabs');
+});
+
+it('registers nothing when flexcore is disabled in ui_attributes', () => {
+  withFlexcoreAttributes({ enabled: false });
+  expect(initFeatures(Flex, flexMock.__manager)).toEqual({ installed: [], failed: [] });
+  expect(flexMock.TaskCanvasTabs.Content.fragments).toHaveLength(0);
+});
+
+it('skips a feature disabled by its own key', () => {
+  withFlexcoreAttributes({ core_status: { enabled: false } });
+  expect(initFeatures(Flex, flexMock.__manager).installed).toEqual([]);
+});
+
+it('isolates features: a feature or hook that throws is logged and the others still register', () => {
+  const broken: Feature = {
+    name: 'broken-feature',
+    register: () => {
+      throw new Error('bad config');
+    },
+  };
+  const brokenHook: Feature = {
+    name: 'broken-hook',
+    register: () => ({
+      name: 'broken-hook',
+      hooks: [
+        {
+          componentName: 'TaskCanvasTabs',
+          componentHook: function addNothingToTaskCanvasTabs() {
+            throw new Error('Content is undefined');
+          },
+        },
+      ],
+    }),
+  };
+  const report = initFeatures(Flex, flexMock.__manager, [broken, brokenHook, ...FEATURES]);
+  expect(report.installed).toEqual(['core-status/addFlexcoreTabToTaskCanvasTabs']);
+  expect(report.failed.map((f) => f.feature)).toEqual(['broken-feature', 'broken-hook']);
+  expect(error).toHaveBeenCalledWith(
+    '[plugin-flexcore]',
+    'broken-feature: could not be registered; Flex continues without it',
+    expect.any(Error),
+  );
+  expect(error).toHaveBeenCalledWith(
+    '[plugin-flexcore]',
+    'broken-hook: hook addNothingToTaskCanvasTabs failed; Flex continues without it',
+    expect.any(Error),
+  );
+});
