@@ -6,7 +6,7 @@
 // Fails when the web output contains syntax newer than ES2017 or `import.meta` (webpack 4 in the Flex
 // plugin tooling cannot parse either).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +48,13 @@ writeFileSync(
 
 // Consumer syntax check: webpack 4 (acorn 6) parses ES2017 at most and no import.meta.
 const acorn = require('acorn');
-for (const file of readdirSync(join(dist, 'web')).filter((f) => f.endsWith('.js'))) {
+const jsFiles = (dir) =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return jsFiles(path).map((f) => join(name, f));
+    return name.endsWith('.js') ? [name] : [];
+  });
+for (const file of jsFiles(join(dist, 'web'))) {
   const text = readFileSync(join(dist, 'web', file), 'utf8');
   if (text.includes('import.meta')) {
     console.error(`flexcore package: dist/web/${file} uses import.meta, which webpack 4 cannot parse`);
