@@ -14,3 +14,10 @@ export const CORE_SUITE_JS =
 
 /** The harness HTTP server of the plugin (plugin-js/harness/serve.mjs). */
 export const HARNESS_SERVER = path.join(REPO_ROOT, 'plugin-js', 'harness', 'serve.mjs');
+
+/** The production bundle the Flex tooling builds (`npm run build` in plugin-js); FLEXCORE_HARNESS_BUNDLE overrides. */
+export const PLUGIN_BUNDLE =
+  process.env.FLEXCORE_HARNESS_BUNDLE || path.join(REPO_ROOT, 'plugin-js', 'build', 'plugin-flexcore.js');
+
+/** The npm package's node entry (ESM), used as the reference: the same core, run in node. */
+export const PACKAGE_NODE_ENTRY = path.join(REPO_ROOT, 'wasm', 'package', 'dist', 'node', 'index.mjs');

@@ -1,0 +1,416 @@
+/*
+ * A stand-in for the Flex UI runtime (window.Twilio.Flex) for the flexcore harness page.
+ *
+ * Flex itself cannot run here (it needs a Twilio login), so this file provides the small part of the
+ * @twilio/flex-ui surface the plugin uses, with Flex's semantics, in plain ES2017 over the React 17 UMD
+ * globals (React, ReactDOM) that Flex also provides to plugins as webpack externals:
+ *
+ * - Plugins.init(PluginClass): instantiates the plugin and calls plugin.init(flex, manager), as Flex does;
+ * - programmable components with a dynamic content store: Content.add(element, {sortOrder, if}),
+ *   Content.replace, Content.remove; added children receive the host component's props (Flex behaviour);
+ *   AgentDesktopView.Panel1 (task list), AgentDesktopView.Panel2 (task canvas), TaskCanvasHeader,
+ *   TaskCanvasTabs, TaskInfoPanel;
+ * - Tab, withTaskContext (the selected task through a React context);
+ * - Actions: addListener / removeListener / invokeAction with the before<Name>/<Name>/after<Name>
+ *   lifecycle and abort(); the built-in SelectTask action selects a task in the desktop;
+ * - Manager.getInstance(): configuration (ui_attributes merged), serviceConfiguration, user, strings.
+ *
+ * Nothing here is used by the plugin bundle at build time; it is only the host page's runtime.
+ */
+(function flexStub(global) {
+  'use strict';
+
+  var React = global.React;
+  var h = React.createElement;
+
+  // ---------------------------------------------------------------------------------------------
+  // Dynamic content stores (Flex's DynamicContentStore: add / replace / remove with options)
+  // ---------------------------------------------------------------------------------------------
+  var changeListeners = new Set();
+  function notifyContentChanged() {
+    changeListeners.forEach(function (listener) {
+      listener();
+    });
+  }
+
+  function ContentStore(name) {
+    this.name = name;
+    this.added = []; // {key, element, options}
+    this.replaced = null; // {key, element, options} when defaults are replaced
+    this.removed = new Set(); // keys of default children removed
+  }
+  ContentStore.prototype.add = function add(element, options) {
+    if (!element || element.key == null) throw new Error(this.name + '.Content.add: the element needs a key');
+    this.added = this.added.filter(function (f) {
+      return f.key !== element.key;
+    });
+    this.added.push({ key: String(element.key), element: element, options: options || {} });
+    notifyContentChanged();
+  };
+  ContentStore.prototype.replace = function replace(element, options) {
+    if (!element || element.key == null) throw new Error(this.name + '.Content.replace: the element needs a key');
+    this.replaced = { key: String(element.key), element: element, options: options || {} };
+    notifyContentChanged();
+  };
+  ContentStore.prototype.remove = function remove(key) {
+    this.added = this.added.filter(function (f) {
+      return f.key !== String(key);
+    });
+    this.removed.add(String(key));
+    notifyContentChanged();
+  };
+  /** The children to render for `props`: defaults (unless replaced/removed) plus added ones, by sortOrder. */
+  ContentStore.prototype.children = function children(defaults, props) {
+    var removed = this.removed;
+    var base = this.replaced
+      ? [this.replaced]
+      : (defaults || [])
+          .filter(function (el) {
+            return !removed.has(String(el.key));
+          })
+          .map(function (el, index) {
+            return { key: String(el.key), element: el, options: { sortOrder: index } };
+          });
+    var all = base.concat(this.added).filter(function (f) {
+      return typeof f.options.if !== 'function' || f.options.if(props);
+    });
+    all.sort(function (a, b) {
+      var sa = a.options.sortOrder == null ? Infinity : a.options.sortOrder;
+      var sb = b.options.sortOrder == null ? Infinity : b.options.sortOrder;
+      return sa - sb;
+    });
+    return all.map(function (f) {
+      return React.cloneElement(f.element, Object.assign({}, props, f.element.props));
+    });
+  };
+
+  /** Re-renders its subtree whenever any Content store changes (plugins may add content after init). */
+  function useContentVersion() {
+    var state = React.useState(0);
+    React.useEffect(function () {
+      var listener = function () {
+        state[1](function (n) {
+          return n + 1;
+        });
+      };
+      changeListeners.add(listener);
+      return function () {
+        changeListeners.delete(listener);
+      };
+    }, []);
+    return state[0];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Task context, Tab, withTaskContext
+  // ---------------------------------------------------------------------------------------------
+  var TaskContext = React.createContext({ task: undefined });
+
+  function withTaskContext(Component) {
+    function WithTaskContext(props) {
+      var context = React.useContext(TaskContext);
+      return h(Component, Object.assign({ task: context.task }, props));
+    }
+    WithTaskContext.displayName = 'withTaskContext(' + (Component.displayName || Component.name || 'Component') + ')';
+    return WithTaskContext;
+  }
+
+  /** Flex's Tab: its children are the tab body; label/uniqueName are read by the hosting Tabs. */
+  function Tab(props) {
+    return h(React.Fragment, null, props.children);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Actions framework
+  // ---------------------------------------------------------------------------------------------
+  var listeners = {};
+  var implementations = {};
+  var Actions = {
+    addListener: function addListener(event, listener) {
+      (listeners[event] = listeners[event] || []).push(listener);
+    },
+    removeListener: function removeListener(event, listener) {
+      listeners[event] = (listeners[event] || []).filter(function (l) {
+        return l !== listener;
+      });
+    },
+    removeAllListeners: function removeAllListeners(event) {
+      if (event) delete listeners[event];
+      else listeners = {};
+    },
+    registerAction: function registerAction(name, implementation) {
+      implementations[name] = implementation;
+    },
+    replaceAction: function replaceAction(name, implementation) {
+      var original = implementations[name];
+      implementations[name] = function (payload) {
+        return implementation(payload, original);
+      };
+    },
+    /** before<Name> listeners (may abort) → the action → <Name> listeners... → after<Name> listeners. */
+    invokeAction: async function invokeAction(name, payload) {
+      payload = payload || {};
+      var aborted = false;
+      var abort = function () {
+        aborted = true;
+      };
+      var before = listeners['before' + name] || [];
+      for (var i = 0; i < before.length; i += 1) await before[i](payload, abort);
+      if (aborted) return false;
+      if (implementations[name]) await implementations[name](payload);
+      var after = (listeners[name] || []).concat(listeners['after' + name] || []);
+      for (var j = 0; j < after.length; j += 1) await after[j](payload);
+      return true;
+    },
+  };
+
+  // ---------------------------------------------------------------------------------------------
+  // Manager
+  // ---------------------------------------------------------------------------------------------
+  var manager = null;
+  var Manager = {
+    getInstance: function getInstance() {
+      if (!manager) throw new Error('Flex harness: the manager is created by FlexHarness.start()');
+      return manager;
+    },
+  };
+
+  function createManager(options) {
+    var uiAttributes = options.uiAttributes || {};
+    var store = { tasks: new Map(), selectedTaskSid: undefined };
+    manager = {
+      // Flex merges ui_attributes into manager.configuration
+      configuration: Object.assign({}, uiAttributes),
+      serviceConfiguration: { ui_attributes: uiAttributes, account_sid: options.accountSid },
+      user: options.user,
+      strings: {},
+      workerClient: { sid: options.workerSid, attributes: options.workerAttributes || {} },
+      store: {
+        getState: function () {
+          return { flex: { worker: { tasks: store.tasks }, view: { selectedTaskSid: store.selectedTaskSid } } };
+        },
+        dispatch: function () {},
+        subscribe: function () {
+          return function () {};
+        },
+      },
+      _harness: store,
+    };
+    return manager;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Programmable components
+  // ---------------------------------------------------------------------------------------------
+  function programmable(name, render) {
+    function Component(props) {
+      useContentVersion();
+      // Like Flex's task-related components, take the selected task from the task context when not passed.
+      var context = React.useContext(TaskContext);
+      var withTask = props.task === undefined && context.task ? Object.assign({ task: context.task }, props) : props;
+      return render(withTask, Component.Content);
+    }
+    Component.displayName = name;
+    Component.Content = new ContentStore(name);
+    return Component;
+  }
+
+  var TaskCanvasHeader = programmable('TaskCanvasHeader', function (props, content) {
+    var task = props.task;
+    var title = task.attributes && task.attributes.name ? task.attributes.name : task.taskSid;
+    var defaults = [
+      h('h2', { key: 'title', className: 'fh-canvas-title', 'data-testid': 'task-canvas-title' }, title),
+      h(
+        'span',
+        { key: 'meta', className: 'fh-canvas-meta' },
+        task.taskChannelUniqueName + ' · ' + task.queueName + ' · ' + task.status,
+      ),
+    ];
+    return h('header', { className: 'fh-canvas-header' }, content.children(defaults, props));
+  });
+
+  function InfoTabBody(props) {
+    var task = props.task;
+    return h(
+      'dl',
+      { className: 'fh-info' },
+      [
+        ['Task SID', task.taskSid],
+        ['Reservation SID', task.sid],
+        ['Channel', task.taskChannelUniqueName],
+        ['Queue', task.queueName],
+        ['Status', task.status],
+        ['Attributes', JSON.stringify(task.attributes, null, 2)],
+      ].map(function (row) {
+        return h(
+          React.Fragment,
+          { key: row[0] },
+          h('dt', null, row[0]),
+          h('dd', null, row[0] === 'Attributes' ? h('pre', null, row[1]) : row[1]),
+        );
+      }),
+    );
+  }
+
+  var TaskInfoPanel = programmable('TaskInfoPanel', function (props, content) {
+    return h('div', { className: 'fh-task-info' }, content.children([h(InfoTabBody, { key: 'info', task: props.task })], props));
+  });
+
+  var TaskCanvasTabs = programmable('TaskCanvasTabs', function (props, content) {
+    var tabs = content.children([h(Tab, { key: 'info', uniqueName: 'info', label: 'Info' }, h(TaskInfoPanel, null))], props);
+    var selectedName = props.selectedTabName;
+    var selected =
+      tabs.find(function (tab) {
+        return tab.props.uniqueName === selectedName;
+      }) || tabs[0];
+    return h(
+      'div',
+      { className: 'fh-tabs' },
+      h(
+        'div',
+        { className: 'fh-tab-headers', role: 'tablist' },
+        tabs.map(function (tab) {
+          var isSelected = tab === selected;
+          return h(
+            'button',
+            {
+              key: tab.key,
+              type: 'button',
+              role: 'tab',
+              'aria-selected': isSelected ? 'true' : 'false',
+              'data-testid': 'task-canvas-tab',
+              'data-tab-name': tab.props.uniqueName,
+              className: 'fh-tab-header' + (isSelected ? ' fh-selected' : ''),
+              onClick: function () {
+                props.onSelectTab(tab.props.uniqueName);
+              },
+            },
+            tab.props.label || tab.props.uniqueName,
+          );
+        }),
+      ),
+      h('div', { className: 'fh-tab-body', role: 'tabpanel', 'data-tab-name': selected && selected.props.uniqueName }, selected),
+    );
+  });
+
+  function TaskListItem(props) {
+    var task = props.task;
+    var name = task.attributes && task.attributes.name ? task.attributes.name : task.taskSid;
+    return h(
+      'li',
+      null,
+      h(
+        'button',
+        {
+          type: 'button',
+          className: 'fh-task' + (props.selected ? ' fh-selected' : ''),
+          'aria-pressed': props.selected ? 'true' : 'false',
+          'data-testid': 'task-list-item',
+          'data-task-sid': task.taskSid,
+          onClick: function () {
+            Actions.invokeAction('SelectTask', { sid: task.sid, task: task });
+          },
+        },
+        h('span', { className: 'fh-task-name' }, name),
+        h('span', { className: 'fh-task-meta' }, task.taskChannelUniqueName + ' · ' + task.queueName),
+      ),
+    );
+  }
+
+  var Panel1 = programmable('AgentDesktopView.Panel1', function (props, content) {
+    var list = h(
+      'section',
+      { key: 'task-list', className: 'fh-task-list', 'aria-label': 'Task list' },
+      h('h2', null, 'Tasks'),
+      h(
+        'ul',
+        null,
+        props.tasks.map(function (task) {
+          return h(TaskListItem, { key: task.taskSid, task: task, selected: props.selectedTask === task });
+        }),
+      ),
+    );
+    return h('div', { className: 'fh-panel1' }, content.children([list], props));
+  });
+
+  function TaskCanvas(props) {
+    var task = props.task;
+    if (!task) return h('div', { className: 'fh-no-task', 'data-testid': 'no-task-selected' }, 'No task selected');
+    return h(
+      TaskContext.Provider,
+      { value: { task: task } },
+      h(
+        'div',
+        { className: 'fh-canvas', 'data-testid': 'task-canvas', 'data-task-sid': task.taskSid },
+        h(TaskCanvasHeader, { task: task }),
+        h(TaskCanvasTabs, { task: task, selectedTabName: props.selectedTabName, onSelectTab: props.onSelectTab }),
+      ),
+    );
+  }
+
+  var Panel2 = programmable('AgentDesktopView.Panel2', function (props, content) {
+    return h(
+      'div',
+      { className: 'fh-panel2' },
+      content.children(
+        [
+          h(TaskCanvas, {
+            key: 'task-canvas',
+            task: props.selectedTask,
+            selectedTabName: props.selectedTabName,
+            onSelectTab: props.onSelectTab,
+          }),
+        ],
+        props,
+      ),
+    );
+  });
+
+  var AgentDesktopView = programmable('AgentDesktopView', function (props) {
+    return h(
+      'main',
+      { className: 'fh-desktop' },
+      h(Panel1, { tasks: props.tasks, selectedTask: props.selectedTask }),
+      h(Panel2, props),
+    );
+  });
+  AgentDesktopView.Panel1 = Panel1;
+  AgentDesktopView.Panel2 = Panel2;
+
+  // ---------------------------------------------------------------------------------------------
+  // Plugins
+  // ---------------------------------------------------------------------------------------------
+  var pluginInits = [];
+  var Plugins = {
+    /** Called by the plugin bundle (@twilio/flex-plugin's loadPlugin). */
+    init: function init(PluginClass) {
+      var run = (async function () {
+        var plugin = new PluginClass();
+        await plugin.init(Flex, Manager.getInstance());
+        return plugin;
+      })();
+      pluginInits.push(run);
+      return run;
+    },
+    /** Harness only: every plugin's init() promise. */
+    _inits: pluginInits,
+  };
+
+  var Flex = {
+    Actions: Actions,
+    AgentDesktopView: AgentDesktopView,
+    Manager: Manager,
+    Plugins: Plugins,
+    Tab: Tab,
+    TaskCanvasHeader: TaskCanvasHeader,
+    TaskCanvasTabs: TaskCanvasTabs,
+    TaskInfoPanel: TaskInfoPanel,
+    TaskContext: TaskContext,
+    withTaskContext: withTaskContext,
+    // harness helpers (not part of Flex)
+    _createManager: createManager,
+  };
+
+  global.Twilio = global.Twilio || {};
+  global.Twilio.Flex = Flex;
+})(window);

@@ -1,0 +1,299 @@
+#!/usr/bin/env node
+/**
+ * HTTP server for the flexcore harness page (node built-ins only). Listens on 127.0.0.1 only.
+ *
+ *   node plugin-js/harness/serve.mjs [--port 8090] [--bundle <plugin js>] [--server-url <flexcore-server URL>]
+ *
+ * Prints "flexcore harness: http://127.0.0.1:<port>/" once listening (--port 0 picks a free port).
+ * Serves:
+ *   /                        the harness page (harness/public/index.html) with a Content-Security-Policy
+ *                            that allows WebAssembly ('wasm-unsafe-eval') but no eval; ?csp=no-wasm sends
+ *                            the same policy without 'wasm-unsafe-eval', so the browser refuses to compile
+ *                            the core (how a host page without that permission behaves)
+ *   /harness/config.json     generated: bundle URL, ui_attributes (custom_data.features.flexcore.server_url
+ *                            from --server-url), the harness user
+ *   /harness/<file>          harness/public/<file>
+ *   /vendor/react.js         react 17 UMD from plugin-js/node_modules (what Flex provides as an external)
+ *   /vendor/react-dom.js     react-dom 17 UMD
+ *   /plugin/plugin-flexcore.js(.map)   the production bundle built by `npm run build` (plugin-js/build)
+ * Everything else is 404; methods other than GET/HEAD are 405.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const PLUGIN_DIR = path.resolve(HERE, '..');
+const PUBLIC_DIR = path.join(HERE, 'public');
+const HOST = '127.0.0.1';
+const requireFromPlugin = createRequire(path.join(PLUGIN_DIR, 'package.json'));
+
+/** Default location of the production bundle (`npm run build` in plugin-js). */
+export const DEFAULT_BUNDLE = path.join(PLUGIN_DIR, 'build', 'plugin-flexcore.js');
+export const DEFAULT_PORT = 8090;
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * The page's Content-Security-Policy.
+ * @param {{allowWasm: boolean, connectOrigins: string[]}} options
+ */
+export function contentSecurityPolicy({ allowWasm, connectOrigins }) {
+  return [
+    "default-src 'self'",
+    `script-src 'self'${allowWasm ? " 'wasm-unsafe-eval'" : ''}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self'${connectOrigins.map((o) => ` ${o}`).join('')}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+function validateServerUrl(value) {
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`--server-url must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`--server-url must use http or https, got ${url.protocol}`);
+  }
+  return url;
+}
+
+/**
+ * Starts the harness server.
+ * @param {{port?: number, bundlePath?: string, serverUrl?: string, log?: (line: string) => void}} [options]
+ *   port: TCP port on 127.0.0.1 (0 = any free port); bundlePath: the plugin bundle to serve;
+ *   serverUrl: flexcore-server base URL put into ui_attributes.
+ * @returns {Promise<{url: string, port: number, close: () => Promise<void>}>}
+ */
+export async function startHarnessServer({ port = DEFAULT_PORT, bundlePath = DEFAULT_BUNDLE, serverUrl, log = () => {} } = {}) {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`port must be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
+  }
+  const server_url = serverUrl === undefined ? undefined : validateServerUrl(serverUrl).href.replace(/\/+$/, '');
+  const connectOrigins = server_url ? [new URL(server_url).origin] : [];
+  const vendor = {
+    '/vendor/react.js': requireFromPlugin.resolve('react/umd/react.production.min.js'),
+    '/vendor/react-dom.js': requireFromPlugin.resolve('react-dom/umd/react-dom.production.min.js'),
+  };
+  const bundle = path.resolve(bundlePath);
+  const routes = {
+    ...vendor,
+    '/plugin/plugin-flexcore.js': bundle,
+    '/plugin/plugin-flexcore.js.map': `${bundle}.map`,
+  };
+
+  const config = {
+    bundleUrl: '/plugin/plugin-flexcore.js',
+    accountSid: 'ACffffffffffffffffffffffffffffffff',
+    workerSid: 'WK0123456789abcdef0123456789abcdef',
+    user: { identity: 'harness-agent', roles: ['agent'], token: 'harness-token-not-a-flex-token' },
+    ui_attributes: {
+      custom_data: { features: { flexcore: { enabled: true, ...(server_url ? { server_url } : {}) } } },
+    },
+  };
+
+  const send = (res, status, type, body, headers = {}) => {
+    res.writeHead(status, {
+      'Content-Type': type,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      ...headers,
+    });
+    res.end(body);
+  };
+
+  const sendFile = async (req, res, file, headers = {}) => {
+    let info;
+    try {
+      info = await stat(file);
+    } catch {
+      info = undefined;
+    }
+    if (!info || !info.isFile()) {
+      const hint = file === bundle ? ' (build the plugin first: npm run build in plugin-js)' : '';
+      send(res, 404, MIME['.txt'], `not found: ${path.relative(PLUGIN_DIR, file)}${hint}\n`);
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': MIME[path.extname(file)] || 'application/octet-stream',
+      'Content-Length': info.size,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      ...headers,
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    createReadStream(file).pipe(res);
+  };
+
+  const server = http.createServer((req, res) => {
+    const handle = async () => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        send(res, 405, MIME['.txt'], 'method not allowed\n', { Allow: 'GET, HEAD' });
+        return;
+      }
+      const url = new URL(req.url, `http://${HOST}`);
+      let pathname;
+      try {
+        pathname = decodeURIComponent(url.pathname);
+      } catch {
+        send(res, 400, MIME['.txt'], `malformed percent-encoding in path: ${url.pathname}\n`);
+        return;
+      }
+      log(`${req.method} ${url.pathname}${url.search}`);
+      if (pathname === '/' || pathname === '/index.html') {
+        const csp = url.searchParams.get('csp');
+        if (csp !== null && csp !== 'no-wasm') {
+          send(res, 400, MIME['.txt'], `csp must be "no-wasm" when given, got ${JSON.stringify(csp)}\n`);
+          return;
+        }
+        await sendFile(req, res, path.join(PUBLIC_DIR, 'index.html'), {
+          'Content-Security-Policy': contentSecurityPolicy({ allowWasm: csp !== 'no-wasm', connectOrigins }),
+        });
+        return;
+      }
+      if (pathname === '/harness/config.json') {
+        send(res, 200, MIME['.json'], `${JSON.stringify(config, null, 2)}\n`);
+        return;
+      }
+      if (pathname === '/favicon.ico') {
+        send(res, 204, MIME['.txt'], '');
+        return;
+      }
+      if (routes[pathname]) {
+        await sendFile(req, res, routes[pathname]);
+        return;
+      }
+      if (pathname.startsWith('/harness/')) {
+        const file = path.resolve(PUBLIC_DIR, `.${pathname.slice('/harness'.length)}`);
+        if (!file.startsWith(`${PUBLIC_DIR}${path.sep}`)) {
+          send(res, 404, MIME['.txt'], 'not found\n');
+          return;
+        }
+        await sendFile(req, res, file);
+        return;
+      }
+      send(res, 404, MIME['.txt'], `not found: ${url.pathname}\n`);
+    };
+    handle().catch((error) => {
+      if (!res.headersSent) send(res, 500, MIME['.txt'], `harness server error: ${error.message}\n`);
+      else res.destroy(error);
+    });
+  });
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const actualPort = server.address().port;
+  return {
+    url: `http://${HOST}:${actualPort}/`,
+    port: actualPort,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+const USAGE = `usage: node plugin-js/harness/serve.mjs [--port <0-65535>] [--bundle <file>] [--server-url <url>]
+  --port        TCP port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 = any free port)
+  --bundle      plugin bundle to serve (default plugin-js/build/plugin-flexcore.js)
+  --server-url  flexcore-server base URL, given to the plugin as ui_attributes ...features.flexcore.server_url
+`;
+
+/** Parses the command line; throws Error with a message naming the bad option. */
+export function parseArgs(argv) {
+  const options = {};
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      i += 1;
+      if (i >= argv.length) throw new Error(`${name} needs a value`);
+      return argv[i];
+    };
+    switch (name) {
+      case '--port': {
+        const raw = value();
+        if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) throw new Error(`--port must be an integer from 0 to 65535, got ${JSON.stringify(raw)}`);
+        options.port = Number(raw);
+        break;
+      }
+      case '--bundle':
+        options.bundlePath = value();
+        break;
+      case '--server-url':
+        options.serverUrl = value();
+        break;
+      case '--help':
+      case '-h':
+        options.help = true;
+        break;
+      default:
+        throw new Error(`unknown option ${JSON.stringify(arg)}`);
+    }
+  }
+  return options;
+}
+
+async function main() {
+  let options;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`serve.mjs: ${error.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let server;
+  try {
+    server = await startHarnessServer({
+      ...options,
+      log: process.env.FLEXCORE_HARNESS_LOG ? (line) => process.stderr.write(`${line}\n`) : undefined,
+    });
+  } catch (error) {
+    process.stderr.write(`serve.mjs: ${error.message}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`flexcore harness: ${server.url}\n`);
+  const stop = () => {
+    server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main();
+}
