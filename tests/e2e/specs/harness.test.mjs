@@ -136,6 +136,8 @@ test('without WebAssembly permission (CSP) the tab shows the error Alert and Fle
   const status = await harnessPage.coreStatus();
   assert.equal(status.version, undefined, 'no core version without a core');
   assert.equal(status.verdict, undefined, 'no verdict without a core');
+  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  await ctx.page.screenshot({ path: path.join(ARTIFACTS_DIR, 'harness-core-unavailable.png') });
 
   // The failure stays inside the plugin's tab: the desktop still switches tasks and shows Flex's Info tab.
   await harnessPage.selectTask(CHAT_TASK);
