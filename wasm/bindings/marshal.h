@@ -71,6 +71,19 @@ template <typename T>
 struct ToJs<std::optional<T>> {
   static val convert(const std::optional<T>& maybe) { return maybe ? to_js(*maybe) : val::null(); }
 };
+/// Large UTF-8 text crosses as bytes: a Uint8Array copy (`slice()` while the C++ string is alive) that the
+/// facade decodes with one TextDecoder call. embind's std::string → JS conversion walks every byte in JS
+/// (twice), which dominates for results of hundreds of KB.
+struct Utf8Bytes {
+  std::string bytes;
+};
+template <>
+struct ToJs<Utf8Bytes> {
+  static val convert(const Utf8Bytes& text) {
+    const auto* data = reinterpret_cast<const unsigned char*>(text.bytes.data());
+    return val(emscripten::typed_memory_view(text.bytes.size(), data)).call<val>("slice");
+  }
+};
 
 inline val error_record(ErrorCode code, const std::string& message) {
   val error = val::object();

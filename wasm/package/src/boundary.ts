@@ -57,3 +57,40 @@ export function withUtf8<T>(raw: RawModule, text: string, use: (address: number,
     raw._free(address);
   }
 }
+
+/**
+ * Like {@link withUtf8} for several texts: encodes them back to back into one heap buffer and runs
+ * `use(address, lengths)` with each text's UTF-8 byte length, then frees the buffer.
+ * @throws {CoreError} `ResourceExhausted` when the heap cannot hold the texts.
+ */
+export function withUtf8Parts<T>(
+  raw: RawModule,
+  texts: readonly string[],
+  use: (address: number, lengths: number[]) => RawResult<T>,
+): T {
+  if (!encoder) throw new CoreError('Internal', 'TextEncoder is not available in this JavaScript environment');
+  const capacity = texts.reduce((sum, text) => sum + text.length * 3, 0) + 1;
+  const address = raw._malloc(capacity);
+  if (!address) throw new CoreError('ResourceExhausted', `text: ${capacity} bytes do not fit in the wasm heap`);
+  try {
+    const lengths: number[] = [];
+    let offset = address;
+    for (const text of texts) {
+      const { written } = encoder.encodeInto(text, raw.HEAPU8.subarray(offset, address + capacity));
+      const length = written === undefined ? 0 : written;
+      lengths.push(length);
+      offset += length;
+    }
+    return unwrap(use(address, lengths));
+  } finally {
+    raw._free(address);
+  }
+}
+
+const decoder = typeof TextDecoder === 'function' ? new TextDecoder() : undefined;
+
+/** Decodes UTF-8 bytes a raw function returned (one TextDecoder call). */
+export function utf8Text(bytes: Uint8Array): string {
+  if (!decoder) throw new CoreError('Internal', 'TextDecoder is not available in this JavaScript environment');
+  return decoder.decode(bytes);
+}

@@ -11,6 +11,7 @@
  */
 import { requireString, unwrap } from './boundary.js';
 import { ERROR_CODES, isErrorCode, type ErrorCode } from './errors.js';
+import { bindCustomerContext, type CustomerContextApi } from './features/customer-context.js';
 import { bindHangUpBy, type HangUpByApi } from './features/hang-up-by.js';
 import { bindSegmentLookup, type SegmentLookupApi } from './features/segment-lookup.js';
 import { loadRawCore, resetRawCore, type LoadOptions, type RawModule } from './load.js';
@@ -21,6 +22,15 @@ export type { ErrorCode } from './errors.js';
 export type { LoadOptions } from './load.js';
 export type { SegmentLookupApi } from './features/segment-lookup.js';
 export type { Attributes, HangUpByApi, HangUpByDecision, HangUpByEvent, HangUpByReason } from './features/hang-up-by.js';
+export type {
+  ContextDisplayOptions,
+  ContextRow,
+  ContextValueKind,
+  CustomerContextApi,
+  SegmentEventRow,
+  SegmentEvents,
+  SegmentTraits,
+} from './features/customer-context.js';
 
 /** Functions every feature relies on: version, error codes, Twilio SIDs. */
 export interface FoundationApi {
@@ -47,7 +57,7 @@ export interface FoundationApi {
 }
 
 /** The loaded core: every feature's functions on one object. Obtain it with {@link loadCore}. */
-export interface FlexCore extends FoundationApi, SegmentLookupApi, HangUpByApi {}
+export interface FlexCore extends FoundationApi, SegmentLookupApi, HangUpByApi, CustomerContextApi {}
 
 function bindFoundation(raw: RawModule): FoundationApi {
   return {
@@ -60,7 +70,12 @@ function bindFoundation(raw: RawModule): FoundationApi {
 }
 
 function wrap(raw: RawModule): FlexCore {
-  return Object.freeze({ ...bindFoundation(raw), ...bindSegmentLookup(raw), ...bindHangUpBy(raw) });
+  return Object.freeze({
+    ...bindFoundation(raw),
+    ...bindSegmentLookup(raw),
+    ...bindHangUpBy(raw),
+    ...bindCustomerContext(raw),
+  });
 }
 
 let facade: Promise<FlexCore> | undefined;

@@ -70,6 +70,32 @@ export interface RawHangUpByDecision {
   reason: string;
 }
 
+/** Customer context (wasm/bindings/register_customer_context.cpp). @internal */
+export interface RawCustomerContext {
+  /**
+   * customer_context::context_rows over UTF-8 attributes JSON at heap `address` (`length` bytes). Options:
+   * -1 = core default. Returns the rows as UTF-8 bytes: key, value, kind, truncated ("1" | "") per row, all
+   * fields joined by U+001F. @see wasm/core/include/flexcore/customer_context.h
+   */
+  _contextRows(address: number, length: number, flatten: boolean, maxDepth: number, maxKeyLength: number,
+    maxValueLength: number, maxRows: number): RawResult<Uint8Array>;
+  /** customer_context::trait_rows; same byte layout as _contextRows. @see customer_context.h */
+  _traitRows(address: number, length: number, flatten: boolean, maxDepth: number, maxKeyLength: number,
+    maxValueLength: number, maxRows: number): RawResult<Uint8Array>;
+  /**
+   * customer_context::event_rows: per event name, type, timestamp, displayTime, propertyCount, then that
+   * many rows (4 fields each), all joined by U+001F. @see customer_context.h
+   */
+  _eventRows(address: number, length: number, flatten: boolean, maxDepth: number, maxKeyLength: number,
+    maxValueLength: number, maxRows: number): RawResult<Uint8Array>;
+  /** customer_context::display_timestamp: "YYYY-MM-DD hh:mm:ss UTC", or null. @see customer_context.h */
+  displayTimestamp(text: string): RawResult<string | null>;
+  /** customer_context::normalize_profile_identifier. @see customer_context.h */
+  normalizeProfileIdentifier(idType: string, identifier: string): RawResult<string>;
+  /** customer_context::profile_path. @see customer_context.h */
+  profilePath(spaceId: string, idType: string, identifier: string): RawResult<string>;
+}
+
 /** Heap access the facade needs to pass large inputs as bytes. @internal */
 export interface RawHeap {
   HEAPU8: Uint8Array;
@@ -89,6 +115,6 @@ export interface RawModuleOptions {
 
 /** The emscripten factory exported by core.web.js / core.node.js (EXPORT_NAME createFlexCore). @internal */
 /** Every bound function. @internal */
-export type RawApi = RawCore & RawSegmentLookup & RawHangUpBy;
+export type RawApi = RawCore & RawSegmentLookup & RawHangUpBy & RawCustomerContext;
 
 export type RawFactory = (options?: RawModuleOptions) => Promise<RawApi & RawHeap>;
