@@ -11,6 +11,7 @@
  */
 import { requireString, unwrap } from './boundary.js';
 import { ERROR_CODES, isErrorCode, type ErrorCode } from './errors.js';
+import { bindAgentExtensions, type AgentExtensionsApi } from './features/agent-extensions.js';
 import { bindCustomerContext, type CustomerContextApi } from './features/customer-context.js';
 import { bindHangUpBy, type HangUpByApi } from './features/hang-up-by.js';
 import { bindSegmentLookup, type SegmentLookupApi } from './features/segment-lookup.js';
@@ -31,6 +32,20 @@ export type {
   SegmentEvents,
   SegmentTraits,
 } from './features/customer-context.js';
+export type {
+  AgentExtensionsApi,
+  ExtensionColumn,
+  ExtensionDiff,
+  ExtensionPage,
+  ExtensionProblem,
+  ExtensionQuery,
+  ExtensionRow,
+  ExtensionRows,
+  ExtensionValidation,
+  ExtensionValidationOptions,
+  ExtensionWorker,
+  StoredExtensionRow,
+} from './features/agent-extensions.js';
 
 /** Functions every feature relies on: version, error codes, Twilio SIDs. */
 export interface FoundationApi {
@@ -57,7 +72,7 @@ export interface FoundationApi {
 }
 
 /** The loaded core: every feature's functions on one object. Obtain it with {@link loadCore}. */
-export interface FlexCore extends FoundationApi, SegmentLookupApi, HangUpByApi, CustomerContextApi {}
+export interface FlexCore extends FoundationApi, SegmentLookupApi, HangUpByApi, CustomerContextApi, AgentExtensionsApi {}
 
 function bindFoundation(raw: RawModule): FoundationApi {
   return {
@@ -75,6 +90,7 @@ function wrap(raw: RawModule): FlexCore {
     ...bindSegmentLookup(raw),
     ...bindHangUpBy(raw),
     ...bindCustomerContext(raw),
+    ...bindAgentExtensions(raw),
   });
 }
 

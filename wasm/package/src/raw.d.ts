@@ -96,6 +96,22 @@ export interface RawCustomerContext {
   profilePath(spaceId: string, idType: string, identifier: string): RawResult<string>;
 }
 
+/**
+ * Agent extensions (wasm/bindings/register_agent_extensions.cpp). Row sets are UTF-8 JSON at heap
+ * `address`; two texts sit back to back. Results are UTF-8 JSON bytes (agent_extensions.h to_json shapes).
+ * @internal
+ */
+export interface RawAgentExtensions {
+  /** agent_extensions::validate_extension(entry, existing, options JSON). @see agent_extensions.h */
+  _validateExtension(address: number, entryLength: number, existingLength: number, optionsJson: string): RawResult<Uint8Array>;
+  /** agent_extensions::query_extensions(rows, query JSON) → Page JSON. @see agent_extensions.h */
+  _queryExtensions(address: number, length: number, queryJson: string): RawResult<Uint8Array>;
+  /** agent_extensions::diff_extensions(draft, published) → Diff JSON. @see agent_extensions.h */
+  _diffExtensions(address: number, draftLength: number, publishedLength: number): RawResult<Uint8Array>;
+  /** agent_extensions::build_lookup_table(published) → entries JSON. @see agent_extensions.h */
+  _buildLookupTable(address: number, length: number): RawResult<Uint8Array>;
+}
+
 /** Heap access the facade needs to pass large inputs as bytes. @internal */
 export interface RawHeap {
   HEAPU8: Uint8Array;
@@ -115,6 +131,6 @@ export interface RawModuleOptions {
 
 /** The emscripten factory exported by core.web.js / core.node.js (EXPORT_NAME createFlexCore). @internal */
 /** Every bound function. @internal */
-export type RawApi = RawCore & RawSegmentLookup & RawHangUpBy & RawCustomerContext;
+export type RawApi = RawCore & RawSegmentLookup & RawHangUpBy & RawCustomerContext & RawAgentExtensions;
 
 export type RawFactory = (options?: RawModuleOptions) => Promise<RawApi & RawHeap>;

@@ -3,6 +3,7 @@
 /// Umbrella header: the whole public API of the flexcore core library (namespace flexcore).
 /// Pure functions over value types; no I/O, no clock, no randomness, no Emscripten headers.
 
+#include "flexcore/agent_extensions.h"
 #include "flexcore/customer_context.h"
 #include "flexcore/error.h"
 #include "flexcore/hang_up_by.h"
