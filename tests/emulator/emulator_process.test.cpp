@@ -199,7 +199,7 @@ TEST_CASE("EmulatorProcess reports an emulator that cannot start", "[emulator][p
   CHECK_THROWS_WITH(EmulatorProcess(options), Catch::Contains("exited with status 2 before it was ready"));
 }
 
-TEST_CASE("--version prints the version and exits 0", "[emulator][process]") {
+TEST_CASE("the --version flag prints the version and exits 0", "[emulator][process]") {
   RawProcess process({"--version"});
   const auto output = process.read_until("\n");
   CHECK(output.rfind("flexcore-emulator ", 0) == 0);
@@ -209,7 +209,7 @@ TEST_CASE("--version prints the version and exits 0", "[emulator][process]") {
   CHECK(WEXITSTATUS(status) == 0);
 }
 
-TEST_CASE("--preload-contracts loads the OpenAPI specs before listening", "[emulator][process]") {
+TEST_CASE("the --preload-contracts flag loads the OpenAPI specs before listening", "[emulator][process]") {
   EmulatorProcess emulator({"", "", "", "", {"--preload-contracts", "--threads", "8", "--record-limit", "2"}});
   auto client = client_for(emulator);
   for (int i = 0; i < 3; ++i) REQUIRE(client.Get(("/nothing/" + std::to_string(i)).c_str()));

@@ -187,7 +187,8 @@ void Emulator::handle_upstream(const httplib::Request& req, httplib::Response& r
   const auto started = std::chrono::steady_clock::now();
   const Resolution where = router_.resolve(raw_path_of(req));
   const std::string relative_path = strip_prefix(req.path, where.prefix);
-  RecordedRequest record = recorder_.capture(req, where.family, where.prefix, std::chrono::system_clock::now());
+  RecordedRequest record;
+  if (recorder_.enabled()) record = recorder_.capture(req, where.family, where.prefix, std::chrono::system_clock::now());
 
   const auto finish = [&]() {
     record.status = res.status;
@@ -203,7 +204,7 @@ void Emulator::handle_upstream(const httplib::Request& req, httplib::Response& r
       std::fprintf(stderr, "%s\n", line.dump().c_str());
     }
     if (record.dropped) record.status = 0;
-    recorder_.add(std::move(record));
+    if (recorder_.enabled()) recorder_.add(std::move(record));
   };
 
   std::optional<Fault> fault = faults_.take(req.method, req.path, relative_path);

@@ -67,6 +67,9 @@ class Recorder {
   /// Forgets every record and restarts the sequence at 1.
   void clear();
 
+  /// False when recording is off (capacity 0): callers may then skip capture().
+  bool enabled() const noexcept { return capacity_ != 0; }
+
   /// Number of records held.
   std::size_t size() const;
 
