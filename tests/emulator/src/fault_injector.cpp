@@ -142,11 +142,13 @@ std::string FaultInjector::add(Fault fault) {
   fault.remaining = fault.count;
   fault.hits = 0;
   faults_.push_back(std::move(fault));
+  any_ = true;
   return faults_.back().id;
 }
 
 std::optional<Fault> FaultInjector::take(const std::string& method, const std::string& full_path,
                                          const std::string& relative_path) {
+  if (!any_) return std::nullopt;
   std::lock_guard lock(mutex_);
   for (auto& fault : faults_) {
     if (!fault.live()) continue;
@@ -171,17 +173,20 @@ bool FaultInjector::remove(const std::string& id) {
   const auto it = std::find_if(faults_.begin(), faults_.end(), [&](const Fault& f) { return f.id == id; });
   if (it == faults_.end()) return false;
   faults_.erase(it);
+  any_ = !faults_.empty();
   return true;
 }
 
 void FaultInjector::clear() {
   std::lock_guard lock(mutex_);
   faults_.clear();
+  any_ = false;
 }
 
 void FaultInjector::reset() {
   std::lock_guard lock(mutex_);
   faults_.clear();
+  any_ = false;
   next_id_ = 1;
 }
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -79,6 +80,7 @@ class FaultInjector {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Fault> faults_;
+  std::atomic<bool> any_{false};  // faults_ non-empty: lets take() skip the lock in the common case
   int next_id_ = 1;
   bool stopping_ = false;
 };

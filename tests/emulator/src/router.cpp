@@ -49,10 +49,12 @@ const RouteT* best_route(const std::vector<RouteT>& routes, const std::vector<st
 Contracts::Contracts(std::string directory) : directory_(std::move(directory)) {}
 
 const OpenApiChecker& Contracts::checker() {
+  if (const OpenApiChecker* ready = ready_.load(std::memory_order_acquire)) return *ready;
   std::lock_guard lock(mutex_);
   if (!checker_ && error_.empty()) {
     try {
       checker_ = OpenApiChecker::load_directory(directory_);
+      ready_.store(&*checker_, std::memory_order_release);
     } catch (const std::exception& e) {
       error_ = e.what();
     }

@@ -11,6 +11,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -40,6 +41,7 @@ class Contracts {
   std::string directory_;
   std::mutex mutex_;
   std::optional<OpenApiChecker> checker_;
+  std::atomic<const OpenApiChecker*> ready_{nullptr};  // lock-free fast path once loaded
   std::string error_;
 };
 
