@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
@@ -162,8 +163,12 @@ EmulatorProcess::~EmulatorProcess() {
     ::kill(pid_, SIGTERM);
     int status = 0;
     if (!wait_for_exit(pid_, kStopTimeout, &status)) {
+      std::fprintf(stderr, "flexcore-emulator (pid %d) did not stop within 5 s of SIGTERM; killing it\n", static_cast<int>(pid_));
       ::kill(pid_, SIGKILL);
       wait_for_exit(pid_, kStopTimeout, &status);
+    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      // A crash or a sanitizer report at exit: make it visible in the test output.
+      std::fprintf(stderr, "flexcore-emulator (pid %d) %s after SIGTERM\n", static_cast<int>(pid_), describe_exit(status).c_str());
     }
   }
   if (stdout_fd_ >= 0) ::close(stdout_fd_);
