@@ -1,0 +1,87 @@
+#pragma once
+/// @file app.h
+/// The application object (everything a request may need, built once from the Config) and
+/// configure_server(), which wires every route and hook onto an httplib::Server in one place so
+/// tests run exactly the production stack on 127.0.0.1 port 0.
+
+#include <memory>
+
+#include <spdlog/logger.h>
+
+#include "auth/flex_token.h"
+#include "config.h"
+#include "flexcore/result.h"
+#include "http/router.h"
+#include "metrics.h"
+#include "ops/readiness.h"
+#include "runtime.h"
+#include "upstream/http_client.h"
+#include "upstream/retrying_client.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace flexcore::server {
+
+/// Replaceable collaborators; every null member gets the production implementation (SystemClock,
+/// SystemSleeper, SystemRandom, CurlHttpClient, JSON logger on stderr). Tests inject a recording
+/// Sleeper / fixed Random / manual Clock, or a logger writing to a buffer.
+struct AppDeps {
+  std::shared_ptr<Clock> clock;
+  std::shared_ptr<Sleeper> sleeper;
+  std::shared_ptr<Random> random;
+  std::shared_ptr<upstream::HttpClient> transport;  ///< one attempt per call (wrapped for retries)
+  std::shared_ptr<spdlog::logger> logger;
+};
+
+/// Owns configuration, metrics, upstream clients, the token validator, readiness probe and routes.
+class App {
+ public:
+  explicit App(Config config, AppDeps deps = {});
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  const Config& config() const noexcept;
+  Registry& registry() noexcept;
+  ServerMetrics& metrics() noexcept;
+  const Clock& clock() const noexcept;
+  Sleeper& sleeper() noexcept;
+  Random& random() noexcept;
+  /// The upstream client routes use: RetryingClient over the transport (seed-behaviour 6).
+  upstream::HttpClient& upstream() noexcept;
+  /// Single attempts, no retries (readiness checks).
+  upstream::HttpClient& transport() noexcept;
+  auth::TokenValidator& tokens() noexcept;
+  ReadinessProbe& readiness() noexcept;
+  /// The route table; add feature routes before configure_server().
+  Router& router() noexcept;
+  spdlog::logger& logger() noexcept;
+
+ private:
+  friend void configure_server(httplib::Server& server, App& app);
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Wires `app` onto `server`: the built-in routes (/healthz, /readyz, /metrics, /session) plus
+/// every route already in app.router(), the request pipeline (request ids, body limit → 413, strict
+/// query/form/JSON decoding → 400, CORS, Flex-token and Twilio-signature auth, the error table,
+/// 404/405 in JSON, exceptions → 500 with a request id, metrics, one JSON log line per request)
+/// and the server settings (thread pool of config.threads, TCP_NODELAY, keep-alive, timeouts).
+/// `app` must outlive `server`. Call once per server.
+void configure_server(httplib::Server& server, App& app);
+
+/// Binds `server` to config.host:config.port (port 0 = any free port) with SO_REUSEADDR (no
+/// SO_REUSEPORT: a second server on the same port is an error) and a listen backlog of 1024
+/// (toolchain.md section 3). Returns the bound port. Errors: Unavailable naming host:port.
+Result<int> bind_server(httplib::Server& server, const Config& config);
+
+/// GET /healthz, GET /readyz, GET /metrics (server/README.md "Operations").
+void register_operations_routes(Router& router, App& app);
+
+/// GET|POST /session (Flex token): {"identity","roles","workerSid","expiration"}.
+void register_session_routes(Router& router, App& app);
+
+}  // namespace flexcore::server
