@@ -60,6 +60,17 @@ TEST_CASE("requests are recorded with headers, body and status, and credentials 
   CHECK(r["auth"] == json{{"scheme", "Basic"}, {"username", emulator.account_sid()}});
   // The auth token appears nowhere in what the control API returns.
   CHECK(recorded.dump().find(emulator.auth_token()) == std::string::npos);
+
+  // Other schemes keep only the scheme word; a bare credential keeps nothing.
+  auto plain = client_for(emulator);
+  REQUIRE(plain.Get("/v1/x", httplib::Headers{{"Authorization", "Bearer secret-bearer-value"}}));
+  REQUIRE(plain.Get("/v1/y", httplib::Headers{{"Authorization", "secret-bare-value"}}));
+  const auto others = emulator.control("GET", "/requests?since=1")["requests"];
+  REQUIRE(others.size() == 2);
+  CHECK(others[0]["auth"] == json{{"scheme", "Bearer"}, {"username", nullptr}});
+  CHECK(others[1]["auth"] == json{{"scheme", "<redacted>"}, {"username", nullptr}});
+  CHECK(others[0]["headers"]["authorization"] == "<redacted>");
+  CHECK(others.dump().find("secret-") == std::string::npos);
 }
 
 TEST_CASE("recorded requests can be filtered by method, path glob and sequence", "[emulator][control][recording]") {

@@ -25,13 +25,23 @@ std::string strip_prefix(const std::string& path, const std::string& prefix) {
 }
 
 nlohmann::json RecordedRequest::to_json() const {
+  nlohmann::json header_object = nlohmann::json::object();
+  for (const auto& [name, value] : headers) {
+    auto& slot = header_object[name];
+    slot = slot.is_string() ? nlohmann::json(slot.get<std::string>() + ", " + value) : nlohmann::json(value);
+  }
+  nlohmann::json auth = nullptr;
+  if (!auth_scheme.empty()) {
+    auth = {{"scheme", auth_scheme},
+            {"username", auth_username.empty() ? nlohmann::json(nullptr) : nlohmann::json(auth_username)}};
+  }
   return nlohmann::json{{"seq", seq},
                         {"method", method},
                         {"path", path},
                         {"family", family},
                         {"query", query},
-                        {"headers", headers},
-                        {"auth", auth},
+                        {"headers", std::move(header_object)},
+                        {"auth", std::move(auth)},
                         {"body", body},
                         {"bodyTruncated", body_truncated},
                         {"status", status},
@@ -52,25 +62,22 @@ RecordedRequest Recorder::capture(const httplib::Request& req, std::string famil
   record.family = std::move(family);
   record.family_prefix = std::move(family_prefix);
   record.query = std::string(raw_query(req.target));
-  record.headers = nlohmann::json::object();
+  record.headers.reserve(req.headers.size());
   for (const auto& [name, value] : req.headers) {
-    const std::string lower = to_lower(name);
+    std::string lower = to_lower(name);
     if (is_pseudo_header(lower)) continue;
-    std::string shown = is_secret_header(lower) ? std::string("<redacted>") : value;
-    auto& slot = record.headers[lower];
-    if (slot.is_string()) {
-      slot = slot.get<std::string>() + ", " + shown;
-    } else {
-      slot = std::move(shown);
-    }
+    const bool secret = is_secret_header(lower);
+    record.headers.emplace_back(std::move(lower), secret ? std::string("<redacted>") : value);
   }
   if (req.has_header("Authorization")) {
     const std::string value = req.get_header_value("Authorization");
     if (const auto basic = parse_basic_authorization(value)) {
-      record.auth = {{"scheme", "Basic"}, {"username", basic->username}};
+      record.auth_scheme = "Basic";
+      record.auth_username = basic->username;
     } else {
+      // Only the scheme word; a value without one is all credential and is not shown.
       const auto space = value.find(' ');
-      record.auth = {{"scheme", value.substr(0, space)}, {"username", nullptr}};
+      record.auth_scheme = space == std::string::npos ? std::string("<redacted>") : value.substr(0, space);
     }
   }
   if (req.body.size() > max_body_bytes_) {

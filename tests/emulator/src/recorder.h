@@ -15,6 +15,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace flexcore::emulator {
 
@@ -26,8 +28,10 @@ struct RecordedRequest {
   std::string family;        ///< API family that served it ("iam", "taskrouter", …)
   std::string family_prefix; ///< the path prefix that selected the family ("/iam", or "" for the bare path)
   std::string query;         ///< raw query string (no '?')
-  nlohmann::json headers;    ///< lower-case name → value (repeated headers joined by ", "), secrets redacted
-  nlohmann::json auth;       ///< {"scheme":"Basic","username":"AC…"} or null
+  /// (lower-case name, value) in arrival order, secrets redacted; to_json() joins repeated names with ", ".
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string auth_scheme;    ///< scheme of the Authorization header ("Basic"), empty without one
+  std::string auth_username;  ///< Basic username (an Account or API key SID), empty otherwise
   std::string body;          ///< raw body (first `max_body_bytes` bytes)
   bool body_truncated = false;
   int status = 0;            ///< status answered; 0 when the connection was dropped
