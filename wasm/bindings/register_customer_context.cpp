@@ -3,10 +3,7 @@
 //
 // Speed (issue 5, P2): the attributes/traits/events text arrives as UTF-8 bytes the facade wrote into the
 // heap (TextEncoder), and the rows leave as ONE UTF-8 byte string (Utf8Bytes → Uint8Array) that the facade
-// decodes once and splits, instead of one embind object per row. Layout (kRowFields fields per row, all
-// joined by U+001F, which display text never contains — customer_context.h replaces control characters):
-//   rows:   key US value US kind US truncated("1" or "") US key US …
-//   events: name US type US timestamp US displayTime US propertyCount US <propertyCount rows> US name …
+// decodes once and splits, instead of one embind object per row (layout: customer_context_wire.h).
 
 #include <emscripten/bind.h>
 
@@ -16,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "customer_context_wire.h"
 #include "flexcore/customer_context.h"
 #include "marshal.h"
 
@@ -23,8 +21,6 @@ namespace flexcore::bindings {
 namespace {
 
 namespace cc = flexcore::customer_context;
-
-constexpr char kSeparator = '\x1f';
 
 Result<std::string_view> heap_text(double address, double length) {
   if (!(address >= 0) || !(length >= 0) || address + length > 4294967296.0) {
@@ -58,23 +54,6 @@ Result<cc::DisplayOptions> display_options(bool flatten, double max_depth, doubl
   return options;
 }
 
-void append_field(std::string& out, std::string_view field) {
-  if (!out.empty()) out.push_back(kSeparator);
-  out.append(field);
-}
-
-void append_rows(std::string& out, const std::vector<cc::Row>& rows) {
-  for (const cc::Row& row : rows) {
-    append_field(out, row.key);
-    out.push_back(kSeparator);
-    out.append(row.value);
-    out.push_back(kSeparator);
-    out.append(cc::to_string(row.kind));
-    out.push_back(kSeparator);
-    if (row.truncated) out.push_back('1');
-  }
-}
-
 // Runs a rows function over heap text with the given options and encodes the rows.
 template <typename F>
 val rows_js(F&& rows_of, double address, double length, bool flatten, double max_depth, double max_key_length,
@@ -87,8 +66,7 @@ val rows_js(F&& rows_of, double address, double length, bool flatten, double max
     auto rows = rows_of(text.value(), options.value());
     if (!rows.ok()) return rows.error();
     Utf8Bytes out;
-    out.bytes.reserve(length > 0 ? static_cast<std::size_t>(length) : 0);
-    append_rows(out.bytes, rows.value());
+    wire::append_rows(out.bytes, rows.value());
     return out;
   });
 }
@@ -115,16 +93,7 @@ val event_rows_js(double address, double length, bool flatten, double max_depth,
     auto events = cc::event_rows(text.value(), options.value());
     if (!events.ok()) return events.error();
     Utf8Bytes out;
-    for (const cc::EventRow& event : events.value()) {
-      append_field(out.bytes, event.name);
-      for (const std::string* field : {&event.type, &event.timestamp, &event.display_time}) {
-        out.bytes.push_back(kSeparator);
-        out.bytes.append(*field);
-      }
-      out.bytes.push_back(kSeparator);
-      out.bytes.append(std::to_string(event.properties.size()));
-      append_rows(out.bytes, event.properties);
-    }
+    wire::append_events(out.bytes, events.value());
     return out;
   });
 }

@@ -4,8 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
-#include <unordered_map>
+#include <memory>
 
 #include "json_tape.h"
 #include "text.h"
@@ -50,34 +51,73 @@ bool is_blank(std::string_view text) noexcept {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
+// A growable byte buffer for the hot writers. libc++ declares basic_string<char> an extern template, so
+// under emscripten each std::string append/push_back is an out-of-line library call; this inlines, and unlike
+// vector<char>::resize it does not zero the bytes it is about to overwrite.
+class Buffer {
+ public:
+  void append(const char* p, std::size_t n) {
+    if (size_ + n > capacity_) grow(size_ + n);
+    std::memcpy(data_.get() + size_, p, n);
+    size_ += n;
+  }
+  void append(std::string_view s) { append(s.data(), s.size()); }
+  void push(char c) {
+    if (size_ == capacity_) grow(size_ + 1);
+    data_[size_++] = c;
+  }
+  void fill(std::size_t n, char c) {
+    if (size_ + n > capacity_) grow(size_ + n);
+    std::memset(data_.get() + size_, c, n);
+    size_ += n;
+  }
+  void clear() noexcept { size_ = 0; }
+  std::size_t size() const noexcept { return size_; }
+  std::string_view view() const noexcept { return std::string_view(data_.get(), size_); }
+
+ private:
+  void grow(std::size_t need) {
+    const std::size_t capacity = std::max(need, capacity_ * 2 + 256);
+    std::unique_ptr<char[]> next(new char[capacity]);
+    if (size_ > 0) std::memcpy(next.get(), data_.get(), size_);
+    data_ = std::move(next);
+    capacity_ = capacity;
+  }
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
 // ---------------------------------------------------------------------------------------------------
 // Numbers: JavaScript's Number::toString (ECMA-262 6.1.6.1.20) of the double JSON.parse produces.
 
 // Formats decimal digits `d` (no leading/trailing zeros, non-empty) with value 0.d × 10^n.
-void format_js(std::string& out, bool negative, std::string_view d, long long n) {
+void format_js(Buffer& out, bool negative, std::string_view d, long long n) {
   const long long k = static_cast<long long>(d.size());
-  if (negative) out.push_back('-');
+  if (negative) out.push('-');
   if (k <= n && n <= 21) {
     out.append(d);
-    out.append(static_cast<std::size_t>(n - k), '0');
+    out.fill(static_cast<std::size_t>(n - k), '0');
   } else if (0 < n && n <= 21) {
     out.append(d.substr(0, static_cast<std::size_t>(n)));
-    out.push_back('.');
+    out.push('.');
     out.append(d.substr(static_cast<std::size_t>(n)));
   } else if (-6 < n && n <= 0) {
-    out.append("0.");
-    out.append(static_cast<std::size_t>(-n), '0');
+    out.append("0.", 2);
+    out.fill(static_cast<std::size_t>(-n), '0');
     out.append(d);
   } else {
     const long long e = n - 1;
-    out.push_back(d[0]);
+    out.push(d[0]);
     if (k > 1) {
-      out.push_back('.');
+      out.push('.');
       out.append(d.substr(1));
     }
-    out.push_back('e');
-    out.push_back(e < 0 ? '-' : '+');
-    out.append(std::to_string(e < 0 ? -e : e));
+    out.push('e');
+    out.push(e < 0 ? '-' : '+');
+    char exponent[24];
+    const int length = std::snprintf(exponent, sizeof exponent, "%lld", e < 0 ? -e : e);
+    out.append(exponent, static_cast<std::size_t>(length));
   }
 }
 
@@ -89,27 +129,29 @@ double parse_digits(std::string_view digits, long long exponent) {
   return std::strtod(text.c_str(), nullptr);
 }
 
-void format_number(std::string& out, std::string_view literal) {
+void format_number(Buffer& out, std::string_view literal) {
   const bool negative = !literal.empty() && literal[0] == '-';
-  std::size_t i = negative ? 1 : 0;
-  std::string digits;
+  // Significant digits (leading zeros skipped): the first 20 kept in `head`, `count` in all, `last` = count
+  // up to the last non-zero digit (trailing zeros do not change the value's digits).
+  char head[20];
+  std::size_t count = 0, last = 0;
   long long point = 0;
-  bool seen_nonzero = false;
+  std::size_t i = negative ? 1 : 0;
+  auto digit = [&](char c) {
+    if (count < sizeof head) head[count] = c;
+    ++count;
+    if (c != '0') last = count;
+  };
   for (; i < literal.size() && literal[i] >= '0' && literal[i] <= '9'; ++i) {
-    if (literal[i] != '0' || seen_nonzero) {
-      seen_nonzero = true;
-      digits.push_back(literal[i]);
+    if (literal[i] != '0' || count > 0) {
+      digit(literal[i]);
       ++point;
     }
   }
   if (i < literal.size() && literal[i] == '.') {
     for (++i; i < literal.size() && literal[i] >= '0' && literal[i] <= '9'; ++i) {
-      if (literal[i] != '0' || seen_nonzero) {
-        seen_nonzero = true;
-        digits.push_back(literal[i]);
-      } else {
-        --point;  // a leading zero after the point: 0.0d → 0.d × 10^-1
-      }
+      if (literal[i] != '0' || count > 0) digit(literal[i]);
+      else --point;  // a leading zero after the point: 0.0d → 0.d × 10^-1
     }
   }
   long long exponent = 0;
@@ -122,25 +164,32 @@ void format_number(std::string& out, std::string_view literal) {
     }
     if (exp_negative) exponent = -exponent;
   }
-  while (!digits.empty() && digits.back() == '0') digits.pop_back();
-  if (digits.empty()) {  // zero, including -0 (JSON.stringify(-0) === "0")
-    out.push_back('0');
+  if (last == 0) {  // zero, including -0 (JSON.stringify(-0) === "0")
+    out.push('0');
     return;
   }
   const long long n = point + exponent;
-  if (digits.size() <= 15 && n >= -306 && n <= 308) {
+  if (last <= 15 && n >= -306 && n <= 308) {
     // At most 15 significant digits in the normal range: distinct decimals of <= 15 digits map to distinct
     // doubles (DBL_DIG), so these digits are the shortest round-trip digits JavaScript prints.
-    format_js(out, negative, digits, n);
+    format_js(out, negative, std::string_view(head, last), n);
     return;
   }
+  // Rare: re-read every significant digit.
+  std::string digits;
+  digits.reserve(count);
+  for (char c : literal.substr(negative ? 1 : 0)) {
+    if (c == 'e' || c == 'E') break;
+    if (c >= '0' && c <= '9' && (c != '0' || !digits.empty())) digits.push_back(c);
+  }
+  digits.resize(last);
   const double x = parse_digits(digits, n - static_cast<long long>(digits.size()));
   if (std::isinf(x)) {  // JSON.stringify(Infinity) === "null"
-    out.append("null");
+    out.append("null", 4);
     return;
   }
   if (x == 0) {
-    out.push_back('0');
+    out.push('0');
     return;
   }
   // Shortest digits that read back as x; %.*e rounds correctly, so it is also the closest such string.
@@ -164,9 +213,9 @@ void format_number(std::string& out, std::string_view literal) {
 // ---------------------------------------------------------------------------------------------------
 // JSON.stringify string escaping of decoded (generalised UTF-8) text.
 
-void append_json_escaped(std::string& out, std::string_view s) {
+void append_json_escaped(Buffer& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
+  out.push('"');
   std::size_t i = 0;
   while (i < s.size()) {
     std::size_t run = i;
@@ -180,7 +229,7 @@ void append_json_escaped(std::string& out, std::string_view s) {
     if (i >= s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
     switch (c) {
-      case '"': out.append("\\\""); ++i; break;
+      case '"': out.append("\\\"", 2); ++i; break;
       case '\\': out.append("\\\\"); ++i; break;
       case '\b': out.append("\\b"); ++i; break;
       case '\f': out.append("\\f"); ++i; break;
@@ -191,19 +240,19 @@ void append_json_escaped(std::string& out, std::string_view s) {
         const std::uint32_t unit = 0xD000u | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
                                    (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
         out.append("\\u");
-        for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kHex[(unit >> shift) & 0xF]);
+        for (int shift = 12; shift >= 0; shift -= 4) out.push(kHex[(unit >> shift) & 0xF]);
         i += 3;
         break;
       }
       default:
         out.append("\\u00");
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0xF]);
+        out.push(kHex[c >> 4]);
+        out.push(kHex[c & 0xF]);
         ++i;
         break;
     }
   }
-  out.push_back('"');
+  out.push('"');
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -228,13 +277,26 @@ bool array_index(std::string_view key, std::uint64_t& value) noexcept {
   return true;
 }
 
+// FNV-1a: a cheap hash for object keys (duplicate detection only).
+std::uint32_t key_hash(std::string_view key) noexcept {
+  std::uint32_t h = 2166136261u;
+  for (char c : key) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h;
+}
+
 class Reader {
  public:
-  Reader(const Tape& tape, const DisplayOptions& options) : tape_(tape), options_(options) {}
+  // One member list per container level (0 = the object whose rows are listed; a context value is level 1),
+  // reused across calls: a list stays valid while its container's members are being visited.
+  static constexpr std::size_t kLevels = 66;
 
-  // Members of the object at `index`, in Object.keys order, duplicates resolved like JSON.parse.
-  std::vector<Member> members(std::uint32_t index) {
-    std::vector<Member> out;
+  Reader(const Tape& tape, const DisplayOptions& options) : tape_(tape), options_(options), pool_(kLevels) {}
+
+  // Members of the object at `index` (a container of level `level`), in Object.keys order, duplicates
+  // resolved like JSON.parse. The reference stays valid until members() is called again for that level.
+  const std::vector<Member>& members(std::uint32_t index, std::uint32_t level) {
+    std::vector<Member>& out = pool_[level < kLevels ? level : kLevels - 1];
+    out.clear();
     const std::uint32_t end = tape_.tokens[index].end;
     bool has_index_key = false;
     for (std::uint32_t i = index + 1; i < end; i = tape_.next(i + 1)) {
@@ -246,24 +308,14 @@ class Reader {
       } else {
         key = tape_.raw_string(i);
       }
-      std::uint64_t ignored = 0;
-      if (!has_index_key && array_index(key, ignored)) has_index_key = true;
+      if (!has_index_key && !key.empty() && key[0] >= '0' && key[0] <= '9') {
+        std::uint64_t ignored = 0;
+        has_index_key = array_index(key, ignored);
+      }
       out.push_back(Member{key, i + 1});
     }
     resolve_duplicates(out);
-    if (has_index_key) {
-      std::vector<std::pair<std::uint64_t, Member>> indexed;
-      std::vector<Member> named;
-      for (const Member& m : out) {
-        std::uint64_t v = 0;
-        if (array_index(m.key, v)) indexed.emplace_back(v, m);
-        else named.push_back(m);
-      }
-      std::sort(indexed.begin(), indexed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-      out.clear();
-      for (const auto& entry : indexed) out.push_back(entry.second);
-      out.insert(out.end(), named.begin(), named.end());
-    }
+    if (has_index_key) order_index_keys(out);
     return out;
   }
 
@@ -272,35 +324,60 @@ class Reader {
 
  private:
   // JSON.parse: a repeated key keeps the position of its first occurrence and the value of its last.
-  static void resolve_duplicates(std::vector<Member>& members) {
+  void resolve_duplicates(std::vector<Member>& members) {
     const std::size_t n = members.size();
     if (n < 2) return;
-    bool duplicates = false;
     if (n <= 16) {
+      bool duplicates = false;
       for (std::size_t a = 1; a < n && !duplicates; ++a) {
-        for (std::size_t b = 0; b < a; ++b) {
-          if (members[a].key == members[b].key) {
-            duplicates = true;
-            break;
-          }
-        }
+        for (std::size_t b = 0; b < a && !duplicates; ++b) duplicates = members[a].key == members[b].key;
       }
       if (!duplicates) return;
     }
-    std::unordered_map<std::string_view, std::size_t> first;
-    first.reserve(n * 2);
-    std::vector<Member> kept;
-    kept.reserve(n);
-    for (const Member& m : members) {
-      auto [it, inserted] = first.emplace(m.key, kept.size());
-      if (inserted) kept.push_back(m);
-      else kept[it->second].value = m.value;
+    // Open addressing over member positions (no allocation per key).
+    std::size_t capacity = 32;
+    while (capacity < n * 2) capacity *= 2;
+    slots_.assign(capacity, 0);  // 0 = empty, else position + 1 in `kept`
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const Member m = members[i];
+      std::size_t slot = key_hash(m.key) & (capacity - 1);
+      for (;;) {
+        const std::uint32_t at = slots_[slot];
+        if (at == 0) {
+          slots_[slot] = static_cast<std::uint32_t>(kept + 1);
+          members[kept++] = m;
+          break;
+        }
+        if (members[at - 1].key == m.key) {
+          members[at - 1].value = m.value;
+          break;
+        }
+        slot = (slot + 1) & (capacity - 1);
+      }
     }
-    if (kept.size() != n) members.swap(kept);
+    members.resize(kept);
+  }
+
+  // Canonical array-index keys first, ascending; the other keys keep their order.
+  static void order_index_keys(std::vector<Member>& members) {
+    std::vector<std::pair<std::uint64_t, Member>> indexed;
+    std::vector<Member> named;
+    for (const Member& m : members) {
+      std::uint64_t v = 0;
+      if (array_index(m.key, v)) indexed.emplace_back(v, m);
+      else named.push_back(m);
+    }
+    std::sort(indexed.begin(), indexed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    members.clear();
+    for (const auto& entry : indexed) members.push_back(entry.second);
+    members.insert(members.end(), named.begin(), named.end());
   }
 
   const Tape& tape_;
   const DisplayOptions& options_;
+  std::vector<std::vector<Member>> pool_;
+  std::vector<std::uint32_t> slots_;
   std::deque<std::string> arena_;
 };
 
@@ -309,7 +386,7 @@ class Reader {
 
 class Text {
  public:
-  Text(std::string& out, std::size_t limit) : out_(out), limit_(limit) {}
+  Text(Buffer& out, std::size_t limit) : out_(out), limit_(limit) {}
 
   bool full() const noexcept { return full_; }
   bool cut() const noexcept { return full_ || depth_cut_; }
@@ -323,7 +400,8 @@ class Text {
       count_ += n;
       return;
     }
-    out_.append(s.substr(0, tx::prefix_bytes(s, limit_ - count_)));
+    const std::size_t keep = tx::prefix_bytes(s, limit_ - count_);
+    out_.append(s.data(), keep);
     count_ = limit_;
     full_ = true;
   }
@@ -334,7 +412,7 @@ class Text {
   }
 
  private:
-  std::string& out_;
+  Buffer& out_;
   std::size_t limit_;
   std::size_t count_ = 0;
   bool full_ = false;
@@ -343,7 +421,7 @@ class Text {
 
 // Compact JSON of the value at `index`, as JSON.stringify(JSON.parse(...)) writes it, with containers
 // deeper than max_depth collapsed to {…} / […]. `level` is the level of this value (1 for a row value).
-void write_json(Reader& reader, std::uint32_t index, std::uint32_t level, Text& text, std::string& scratch) {
+void write_json(Reader& reader, std::uint32_t index, std::uint32_t level, Text& text, Buffer& scratch) {
   const Tape& tape = reader.tape();
   const jt::Token& token = tape.tokens[index];
   switch (token.kind) {
@@ -355,13 +433,13 @@ void write_json(Reader& reader, std::uint32_t index, std::uint32_t level, Text& 
         jt::decode_string(tape, index, decoded);
         scratch.clear();
         append_json_escaped(scratch, decoded);
-        text.put(scratch);
+        text.put(scratch.view());
       }
       return;
     case Kind::Number:
       scratch.clear();
       format_number(scratch, tape.literal(index));
-      text.put(scratch);
+      text.put(scratch.view());
       return;
     case Kind::True: text.put("true"); return;
     case Kind::False: text.put("false"); return;
@@ -382,13 +460,13 @@ void write_json(Reader& reader, std::uint32_t index, std::uint32_t level, Text& 
   if (object) {
     text.put("{");
     bool first = true;
-    for (const Member& m : reader.members(index)) {
+    for (const Member& m : reader.members(index, level)) {
       if (text.full()) return;
       if (!first) text.put(",");
       first = false;
       scratch.clear();
       append_json_escaped(scratch, m.key);
-      text.put(scratch);
+      text.put(scratch.view());
       text.put(":");
       write_json(reader, m.value, level + 1, text, scratch);
     }
@@ -425,26 +503,28 @@ class RowBuilder {
  public:
   RowBuilder(Reader& reader, std::vector<Row>& rows) : reader_(reader), rows_(rows) {}
 
-  void object_rows(std::uint32_t index, const std::string& prefix, std::uint32_t level) {
+  // Rows of the members of the object at `index`; `level` is the level of those members (1 for context's).
+  void object_rows(std::uint32_t index, std::string_view prefix, std::uint32_t level) {
     const DisplayOptions& options = reader_.options();
-    for (const Member& m : reader_.members(index)) {
-      std::string path;
+    std::string path;
+    for (const Member& m : reader_.members(index, level - 1)) {
+      std::string_view key = m.key;
       if (!prefix.empty()) {
-        path.reserve(prefix.size() + 1 + m.key.size());
-        path.append(prefix);
+        path.assign(prefix);
         path.push_back('.');
+        path.append(m.key);
+        key = path;
       }
-      path.append(m.key);
       const jt::Token& value = reader_.tape().tokens[m.value];
       if (options.flatten && value.kind == Kind::Object && value.end != m.value + 1 && level <= options.max_depth) {
-        object_rows(m.value, path, level + 1);
+        object_rows(m.value, std::string(key), level + 1);
         continue;
       }
       if (rows_.size() >= options.max_rows) {
         ++omitted_;
         continue;
       }
-      rows_.push_back(row(path, m.value, level));
+      rows_.push_back(row(key, m.value, level));
     }
   }
 
@@ -468,21 +548,25 @@ class RowBuilder {
     row.truncated = display_into(row.key, key, options.max_key_length);
     switch (token.kind) {
       case Kind::String: {
-        const std::string_view value = jt::string_value(tape, index, scratch_);
+        const std::string_view value = jt::string_value(tape, index, decoded_);
         row.truncated = display_into(row.value, value, options.max_value_length) || row.truncated;
         break;
       }
       case Kind::Null: break;
       case Kind::Number:
-        format_number(row.value, tape.literal(index));
+        value_.clear();
+        format_number(value_, tape.literal(index));
+        row.value.assign(value_.view().data(), value_.size());
         break;
       case Kind::True: row.value = "true"; break;
       case Kind::False: row.value = "false"; break;
       case Kind::Object:
       case Kind::Array: {
-        Text text(row.value, options.max_value_length);
+        value_.clear();
+        Text text(value_, options.max_value_length);
         write_json(reader_, index, level, text, scratch_);
         text.finish();
+        row.value.assign(value_.view().data(), value_.size());
         row.truncated = text.cut() || row.truncated;
         break;
       }
@@ -493,7 +577,8 @@ class RowBuilder {
   Reader& reader_;
   std::vector<Row>& rows_;
   std::size_t omitted_ = 0;
-  std::string scratch_;
+  std::string decoded_;
+  Buffer value_, scratch_;
 };
 
 // The value of the last member named `name` of the object at `index`, or 0 (the root is never a member).
@@ -511,7 +596,7 @@ Result<std::vector<Row>> rows_of_object(const Tape& tape, std::uint32_t index, c
   std::vector<Row> rows;
   Reader reader(tape, options);
   RowBuilder builder(reader, rows);
-  builder.object_rows(index, std::string(), 1);
+  builder.object_rows(index, std::string_view(), 1);
   builder.finish();
   return rows;
 }

@@ -94,15 +94,14 @@ class Scanner {
             }
             continue;
           }
-          Status s = c == '"' ? string(pos) : (c == '-' || is_digit(c)) ? number(pos) : literal(pos);
-          if (!s.ok()) return s;
+          const bool ok = c == '"' ? string(pos) : (c == '-' || is_digit(c)) ? number(pos) : literal(pos);
+          if (!ok) return failure();
           state = State::After;
           continue;
         }
         case State::Key: {
           if (pos >= n_ || p_[pos] != '"') return error(pos, "expected a string key");
-          Status s = string(pos);
-          if (!s.ok()) return s;
+          if (!string(pos)) return failure();
           pos = skip_ws(pos);
           if (pos >= n_ || p_[pos] != ':') return error(pos, "expected ':' after an object key");
           pos = skip_ws(pos + 1);
@@ -145,6 +144,14 @@ class Scanner {
     stack_.pop_back();
   }
 
+  // Errors are rare: the hot helpers return bool and leave the position and reason here (no Status per token).
+  bool fail(std::size_t pos, const char* reason) noexcept {
+    error_pos_ = pos;
+    error_reason_ = reason;
+    return false;
+  }
+  Status failure() const { return error(error_pos_, error_reason_); }
+
   Status error(std::size_t pos, std::string_view reason) const {
     std::string message(what_);
     message += ": invalid JSON at byte ";
@@ -155,40 +162,40 @@ class Scanner {
   }
 
   // pos at the opening quote; on success pos is one past the closing quote.
-  Status string(std::size_t& pos) {
+  bool string(std::size_t& pos) {
     const std::size_t start = pos;
     bool escaped = false;
     ++pos;
     for (;;) {
       while (pos + 8 <= n_ && all_plain(p_ + pos)) pos += 8;
       while (pos < n_ && kStringClass[p_[pos]] == kPlain) ++pos;
-      if (pos >= n_) return error(start, "unterminated string");
+      if (pos >= n_) return fail(start, "unterminated string");
       switch (kStringClass[p_[pos]]) {
         case kQuote:
           ++pos;
           tokens_.push_back(Token{static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(pos), Kind::String, escaped});
-          return ok_status();
+          return true;
         case kBackslash: {
           escaped = true;
-          if (pos + 1 >= n_) return error(start, "unterminated string");
+          if (pos + 1 >= n_) return fail(start, "unterminated string");
           const unsigned char e = p_[pos + 1];
           if (e == 'u') {
             for (std::size_t i = 2; i < 6; ++i) {
-              if (pos + i >= n_ || !is_hex(p_[pos + i])) return error(pos, "\\u must be followed by 4 hex digits");
+              if (pos + i >= n_ || !is_hex(p_[pos + i])) return fail(pos, "\\u must be followed by 4 hex digits");
             }
             pos += 6;
           } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') {
             pos += 2;
           } else {
-            return error(pos, "invalid escape sequence in a string");
+            return fail(pos, "invalid escape sequence in a string");
           }
           break;
         }
         case kControl:
-          return error(pos, "control character in a string (it must be escaped)");
+          return fail(pos, "control character in a string (it must be escaped)");
         default: {  // kHigh
           const std::size_t length = utf8_sequence(p_ + pos, n_ - pos);
-          if (length == 0) return error(pos, "invalid UTF-8 in a string");
+          if (length == 0) return fail(pos, "invalid UTF-8 in a string");
           pos += length;
           break;
         }
@@ -196,32 +203,32 @@ class Scanner {
     }
   }
 
-  Status number(std::size_t& pos) {
+  bool number(std::size_t& pos) {
     const std::size_t start = pos;
     if (p_[pos] == '-') ++pos;
-    if (pos >= n_ || !is_digit(p_[pos])) return error(pos, "expected a digit");
+    if (pos >= n_ || !is_digit(p_[pos])) return fail(pos, "expected a digit");
     if (p_[pos] == '0') {
       ++pos;
-      if (pos < n_ && is_digit(p_[pos])) return error(start, "numbers must not have leading zeros");
+      if (pos < n_ && is_digit(p_[pos])) return fail(start, "numbers must not have leading zeros");
     } else {
       while (pos < n_ && is_digit(p_[pos])) ++pos;
     }
     if (pos < n_ && p_[pos] == '.') {
       ++pos;
-      if (pos >= n_ || !is_digit(p_[pos])) return error(pos, "expected a digit after the decimal point");
+      if (pos >= n_ || !is_digit(p_[pos])) return fail(pos, "expected a digit after the decimal point");
       while (pos < n_ && is_digit(p_[pos])) ++pos;
     }
     if (pos < n_ && (p_[pos] == 'e' || p_[pos] == 'E')) {
       ++pos;
       if (pos < n_ && (p_[pos] == '+' || p_[pos] == '-')) ++pos;
-      if (pos >= n_ || !is_digit(p_[pos])) return error(pos, "expected a digit in the exponent");
+      if (pos >= n_ || !is_digit(p_[pos])) return fail(pos, "expected a digit in the exponent");
       while (pos < n_ && is_digit(p_[pos])) ++pos;
     }
     tokens_.push_back(Token{static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(pos), Kind::Number, false});
-    return ok_status();
+    return true;
   }
 
-  Status literal(std::size_t& pos) {
+  bool literal(std::size_t& pos) {
     struct Word {
       std::string_view text;
       Kind kind;
@@ -230,10 +237,10 @@ class Scanner {
       if (n_ - pos >= w.text.size() && std::memcmp(p_ + pos, w.text.data(), w.text.size()) == 0) {
         tokens_.push_back(Token{static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(pos + w.text.size()), w.kind, false});
         pos += w.text.size();
-        return ok_status();
+        return true;
       }
     }
-    return error(pos, "expected a value (object, array, string, number, true, false or null)");
+    return fail(pos, "expected a value (object, array, string, number, true, false or null)");
   }
 
   const unsigned char* p_;
@@ -241,6 +248,8 @@ class Scanner {
   std::string_view what_;
   std::vector<Token>& tokens_;
   std::vector<std::uint32_t> stack_;
+  std::size_t error_pos_ = 0;
+  const char* error_reason_ = "";
 };
 
 }  // namespace
@@ -251,7 +260,7 @@ Result<Tape> scan(std::string_view text, std::string_view what) {
   }
   Tape tape;
   tape.text = text;
-  tape.tokens.reserve(text.size() / 16 + 4);
+  tape.tokens.reserve(text.size() / 8 + 4);
   Status status = Scanner(text, what, tape.tokens).run();
   if (!status.ok()) return status.error();
   return tape;
