@@ -117,7 +117,7 @@ TEST_CASE("validation reports every problem at once, in field order", "[core][ag
   }
 }
 
-TEST_CASE("an extension number held by another worker is a conflict; a worker keeps its own", "[core][agent_extensions]") {
+TEST_CASE("an extension number held by another worker is a conflict, but a worker keeps its own", "[core][agent_extensions]") {
   const Rows existing = {row(1, "Jane Doe", "1234"), row(2, "John Roe", " 0042 "), row(3, "", "7")};
   SECTION("another worker has it → AlreadyExists naming that worker") {
     auto v = validate(row(9, "New Agent", "1234"), existing);
@@ -140,7 +140,7 @@ TEST_CASE("an extension number held by another worker is a conflict; a worker ke
   }
 }
 
-TEST_CASE("validation options set the digit bounds; bad options are InvalidArgument", "[core][agent_extensions]") {
+TEST_CASE("validation options set the digit bounds, and bad options are InvalidArgument", "[core][agent_extensions]") {
   ValidationOptions four;
   four.min_digits = 4;
   four.max_digits = 4;
@@ -355,7 +355,7 @@ TEST_CASE("the lookup table maps extension numbers to workers and rejects duplic
   }
 }
 
-TEST_CASE("row JSON: the seed's asset and draft rows are read; wrong shapes name the index and field",
+TEST_CASE("row JSON: the seed's asset and draft rows are read, and wrong shapes name the index and field",
           "[core][agent_extensions]") {
   // The seed's initial asset (seed-behaviour 3.2).
   auto asset = parse_extensions(R"([{"workerFullName":"EXAMPLE EXTENSIONS","extensionNumber":"000000","workerSid":"WK0","mapKey":"WK0"},

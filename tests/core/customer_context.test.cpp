@@ -167,7 +167,7 @@ TEST_CASE("attributes that are not a JSON object are InvalidArgument naming the 
   }
 }
 
-TEST_CASE("flatten expands nested objects into dotted keys; arrays stay compact JSON", "[core][customer_context]") {
+TEST_CASE("flatten expands nested objects into dotted keys while arrays stay compact JSON", "[core][customer_context]") {
   DisplayOptions options;
   options.flatten = true;
   auto rows = rows_of(R"({"context":{"name":"Ana","address":{"city":"Lisboa","geo":{"lat":38.7,"lng":-9.1},"1":"first"},
@@ -316,7 +316,7 @@ TEST_CASE("value kinds have stable wire names", "[core][customer_context]") {
   CHECK(to_string(ValueKind::Omitted) == "omitted");
 }
 
-TEST_CASE("trait rows use the same value rules; null means no traits", "[core][customer_context]") {
+TEST_CASE("trait rows use the same value rules, and null means no traits", "[core][customer_context]") {
   auto r = trait_rows(R"({"first_name":"Bob","plan":{"tier":"gold"},"vip":true,"3":null})");
   REQUIRE(r.ok());
   CHECK(r.value() == std::vector<Row>{{"3", "", ValueKind::Null, false},
