@@ -366,7 +366,25 @@ TEST_CASE("row JSON: the seed's asset and draft rows are read, and wrong shapes 
   CHECK(parse_extensions("{}").error().message == "data: expected a JSON array, got object");
   CHECK(parse_extensions("[{},5]").error().message == "data[1]: expected a JSON object, got number");
   CHECK(parse_extensions(R"([{"extensionNumber":1234}])").error().message == "data[0].extensionNumber: expected a string, got number");
-  CHECK(parse_extensions("[", "draft").error().message == "draft: invalid JSON");
+  CHECK(parse_extensions("[", "draft").error().message == "draft: invalid JSON at byte 1: unexpected end of input, expected a value");
+  CHECK(parse_extensions("", "data").error().code == ErrorCode::InvalidArgument);
+  CHECK(parse_extension(R"({"workerSid":"WK1","workerSid":null,"workerFullName":"A","mapKey":5,"x":{}})").value() ==
+        Extension{"", "A", "", "", ""});  // the last duplicate wins (JSON.parse); mapKey/unknown members ignored
+  SECTION("a 10 MB data array is read in one pass") {
+    std::string big = "[";
+    for (int i = 0; i < 60000; ++i) {
+      if (i) big += ',';
+      big += R"({"workerFullName":"Agent Número )" + std::to_string(i) + R"(","extensionNumber":")" +
+             std::to_string(1000000 + i) + R"(","workerSid":")" + wk(i) + R"(","updatedBy":"supervisor@example.com","updatedAt":"2026-11-21T10:00:00.000Z"})";
+    }
+    big += "]";
+    REQUIRE(big.size() > 10000000);
+    auto rows = parse_extensions(big);
+    REQUIRE(rows.ok());
+    CHECK(rows.value().size() == 60000);
+    CHECK(rows.value()[59999].worker_full_name == "Agent Número 59999");
+    CHECK(parse_extensions(big.substr(0, big.size() - 1)).error().message.rfind("data: invalid JSON at byte ", 0) == 0);
+  }
   CHECK(parse_extension(R"({"workerSid":null})").value() == Extension{});
   CHECK(parse_extension(R"({"workerSid":[]})", "entry").error().message == "entry.workerSid: expected a string, got array");
 
@@ -374,6 +392,9 @@ TEST_CASE("row JSON: the seed's asset and draft rows are read, and wrong shapes 
   CHECK(to_json(rows[0], RowShape::Published) == R"({"workerFullName":"Zoë \"Z\"","extensionNumber":"0123","workerSid":")" +
                                                      wk(1) + R"(","mapKey":")" + wk(1) + R"("})");
   CHECK(parse_extensions(to_json(rows)).value() == rows);
+  const Rows odd = {row(2, "tab\there \x01 back\\slash \"q\" \xF0\x9F\x98\x80", "1")};
+  CHECK(to_json(odd[0]).find(R"("tab\there \u0001 back\\slash \"q\" 😀")") != std::string::npos);
+  CHECK(parse_extensions(to_json(odd)).value() == odd);
   auto invalid_utf8 = to_json(Extension{"WK", "\xC3\x28", "1", "", ""});  // never throws on bad bytes
   CHECK(nlohmann::json::parse(invalid_utf8, nullptr, false).is_object());
 }

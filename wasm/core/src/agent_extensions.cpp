@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "flexcore/sid.h"
+#include "json_tape.h"
 #include "text.h"
 
 namespace flexcore::agent_extensions {
@@ -14,6 +15,7 @@ namespace {
 
 using nlohmann::json;
 namespace tx = flexcore::detail::text;
+namespace jt = flexcore::detail::json_tape;
 
 constexpr std::uint32_t kMaxPageSize = 1000;
 constexpr std::size_t kMaxFilterBytes = 256;
@@ -75,36 +77,51 @@ std::string type_of(const json& value) {
   return value.type_name();
 }
 
-void write_string(std::string& out, std::string_view s) {
-  out += json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
-}
+void write_string(std::string& out, std::string_view s) { tx::append_json_string(out, s); }
 
-Result<std::string> string_field(const json& object, const char* name, std::string_view what) {
-  auto it = object.find(name);
-  if (it == object.end() || it->is_null()) return std::string();
-  if (!it->is_string()) {
-    return Result<std::string>::failure(ErrorCode::InvalidArgument, std::string(what) + "." + name +
-                                                                        ": expected a string, got " + type_of(*it));
+std::string_view kind_name(jt::Kind kind) noexcept {
+  switch (kind) {
+    case jt::Kind::Object: return "object";
+    case jt::Kind::Array: return "array";
+    case jt::Kind::String: return "string";
+    case jt::Kind::Number: return "number";
+    case jt::Kind::True:
+    case jt::Kind::False: return "boolean";
+    case jt::Kind::Null: return "null";
   }
-  return it->get<std::string>();
+  return "null";
 }
 
-Result<Extension> extension_from(const json& value, std::string_view what) {
-  if (!value.is_object()) {
-    return Result<Extension>::failure(ErrorCode::InvalidArgument,
-                                      std::string(what) + ": expected a JSON object, got " + type_of(value));
+// The row object at tape `index`. Rows are read from the strict tape scanner (one pass, no DOM): row sets
+// of 10,000+ rows cross the wasm boundary on every table query. `what` names the row in messages.
+Result<Extension> extension_from(const jt::Tape& tape, std::uint32_t index, std::string_view what) {
+  const jt::Token& token = tape.tokens[index];
+  if (token.kind != jt::Kind::Object) {
+    return Result<Extension>::failure(ErrorCode::InvalidArgument, std::string(what) + ": expected a JSON object, got " +
+                                                                      std::string(kind_name(token.kind)));
   }
   Extension row;
-  struct Field {
-    const char* name;
-    std::string Extension::*member;
-  };
-  for (const Field& f : {Field{"workerSid", &Extension::worker_sid}, Field{"workerFullName", &Extension::worker_full_name},
-                         Field{"extensionNumber", &Extension::extension_number}, Field{"updatedBy", &Extension::updated_by},
-                         Field{"updatedAt", &Extension::updated_at}}) {
-    auto s = string_field(value, f.name, what);
-    if (!s.ok()) return s.error();
-    row.*(f.member) = std::move(s).value();
+  std::string scratch;
+  for (std::uint32_t i = index + 1; i < token.end; i = tape.next(i + 1)) {
+    const std::string_view key = jt::string_value(tape, i, scratch);
+    std::string Extension::*member = nullptr;
+    if (key == "workerSid") member = &Extension::worker_sid;
+    else if (key == "workerFullName") member = &Extension::worker_full_name;
+    else if (key == "extensionNumber") member = &Extension::extension_number;
+    else if (key == "updatedBy") member = &Extension::updated_by;
+    else if (key == "updatedAt") member = &Extension::updated_at;
+    if (member == nullptr) continue;  // mapKey and unknown members
+    const jt::Token& value = tape.tokens[i + 1];
+    if (value.kind == jt::Kind::Null) {
+      (row.*member).clear();
+    } else if (value.kind == jt::Kind::String) {
+      (row.*member).clear();
+      jt::decode_string(tape, i + 1, row.*member);
+    } else {
+      return Result<Extension>::failure(ErrorCode::InvalidArgument, std::string(what) + "." + std::string(key) +
+                                                                        ": expected a string, got " +
+                                                                        std::string(kind_name(value.kind)));
+    }
   }
   return row;
 }
@@ -389,25 +406,31 @@ Result<LookupTable> build_lookup_table(const std::vector<Extension>& published) 
 // --- JSON adapters -----------------------------------------------------------------------------------------
 
 Result<Extension> parse_extension(std::string_view text, std::string_view what) {
-  auto document = parse_document(text, what);
-  if (!document.ok()) return document.error();
-  return extension_from(document.value(), what);
+  auto tape = jt::scan(text, what);
+  if (!tape.ok()) return tape.error();
+  return extension_from(tape.value(), 0, what);
 }
 
 Result<std::vector<Extension>> parse_extensions(std::string_view text, std::string_view what) {
-  auto document = parse_document(text, what);
-  if (!document.ok()) return document.error();
-  const json& array = document.value();
-  if (!array.is_array()) {
-    return Result<std::vector<Extension>>::failure(ErrorCode::InvalidArgument,
-                                                   std::string(what) + ": expected a JSON array, got " + type_of(array));
+  auto scanned = jt::scan(text, what);
+  if (!scanned.ok()) return scanned.error();
+  const jt::Tape& tape = scanned.value();
+  if (tape.tokens[0].kind != jt::Kind::Array) {
+    return Result<std::vector<Extension>>::failure(ErrorCode::InvalidArgument, std::string(what) +
+                                                                                   ": expected a JSON array, got " +
+                                                                                   std::string(kind_name(tape.tokens[0].kind)));
   }
   std::vector<Extension> rows;
-  rows.reserve(array.size());
-  for (std::size_t i = 0; i < array.size(); ++i) {
-    auto row = extension_from(array[i], std::string(what) + "[" + std::to_string(i) + "]");
-    if (!row.ok()) return row.error();
-    rows.push_back(std::move(row).value());
+  std::size_t position = 0;
+  for (std::uint32_t i = 1; i < tape.tokens[0].end; i = tape.next(i), ++position) {
+    if (tape.tokens[i].kind == jt::Kind::Object) {
+      auto row = extension_from(tape, i, what);  // `what` is only used in messages, built on failure below
+      if (row.ok()) {
+        rows.push_back(std::move(row).value());
+        continue;
+      }
+    }
+    return extension_from(tape, i, std::string(what) + "[" + std::to_string(position) + "]").error();
   }
   return rows;
 }

@@ -34,4 +34,9 @@ void append_folded(std::string& out, std::string_view s);
 /// Appends one code point as UTF-8 (surrogates as generalised 3-byte UTF-8).
 void append_utf8(std::string& out, std::uint32_t cp);
 
+/// Appends `s` as a JSON string literal, escaped as JSON.stringify does (`"` `\\` \b \f \n \r \t, other
+/// control characters as \u00XX); a byte sequence that is not well-formed UTF-8 is written as U+FFFD, so the
+/// output is always valid JSON (never throws, unlike nlohmann's dump with the default error handler).
+void append_json_string(std::string& out, std::string_view s);
+
 }  // namespace flexcore::detail::text
