@@ -1,5 +1,15 @@
 // Compile-only type tests (tsc --noEmit): the public declarations say what the facade does.
 import { loadCore, CoreError, CoreLoadError, ERROR_CODES, type ErrorCode, type FlexCore } from '../dist/types/index';
+import type {
+  ContextRow,
+  ContextValueKind,
+  ExtensionDiff,
+  ExtensionPage,
+  ExtensionValidation,
+  ExtensionWorker,
+  SegmentEventRow,
+  StoredExtensionRow,
+} from '../dist/types/index';
 
 async function check(): Promise<void> {
   const core: FlexCore = await loadCore();
@@ -24,3 +34,23 @@ async function check(): Promise<void> {
   void [valid, sid, version, codes, first, bad];
 }
 void check;
+
+// Customer context and agent extensions (issues 5 and 6).
+async function checkFeatures(): Promise<void> {
+  const core: FlexCore = await loadCore();
+  const rows: ContextRow[] = core.contextRows({ context: { a: 1 } }, { flatten: true, maxRows: 10 });
+  const kind: ContextValueKind = rows[0].kind;
+  const events: SegmentEventRow[] = core.eventRows(null);
+  const shown: string | null = core.displayTimestamp('2026-11-21T00:00:00Z');
+  // @ts-expect-error maxDepth is a number
+  core.contextRows('{}', { maxDepth: 'deep' });
+  const page: ExtensionPage = core.queryExtensions([], { sortBy: 'extensionNumber', sortDir: 'desc', page: 2 });
+  // @ts-expect-error not a column
+  core.queryExtensions([], { sortBy: 'name' });
+  const stored: StoredExtensionRow = page.items[0];
+  const validation: ExtensionValidation = core.validateExtension({ workerSid: 'WK', workerFullName: 'A', extensionNumber: '1' });
+  const diff: ExtensionDiff = core.diffExtensions('[]', []);
+  const worker: ExtensionWorker | undefined = core.buildLookupTable([]).get('1234');
+  void [kind, events, shown, stored, validation, diff, worker];
+}
+void checkFeatures;

@@ -209,15 +209,16 @@ enum class RowShape {
   Published,  ///< the seed's asset element: {workerFullName, extensionNumber, workerSid, mapKey}
 };
 
-/// Reads one row object. Missing members read as empty strings (validate_extension then reports them);
-/// `mapKey` and unknown members are ignored; null reads as empty.
+/// Reads one row object (strict RFC 8259 JSON, read in one pass without a DOM). Missing members read as empty
+/// strings (validate_extension then reports them); `mapKey` and unknown members are ignored; null reads as
+/// empty; a repeated member counts with its last value (as JSON.parse).
 /// Errors: InvalidArgument "<what>: expected a JSON object, got …", "<what>.extensionNumber: expected a
-/// string, got number", or "<what>: invalid JSON …".
+/// string, got number", or "<what>: invalid JSON at byte N: …".
 Result<Extension> parse_extension(std::string_view json, std::string_view what = "entry");
 
-/// Reads an array of row objects (the seed's asset, `data` of /admin/update, draft rows).
+/// Reads an array of row objects (the seed's asset, `data` of /admin/update, draft rows); 10 MB is one pass.
 /// Errors: InvalidArgument "<what>: expected a JSON array, got object", "<what>[7].workerSid: expected a
-/// string, got null"-style messages, "<what>: invalid JSON …".
+/// string, got number"-style messages, "<what>: invalid JSON at byte N: …"; PayloadTooLarge at 4 GiB.
 Result<std::vector<Extension>> parse_extensions(std::string_view json, std::string_view what = "data");
 
 /// Writes one row / an array of rows in the given shape (members in the order listed on RowShape).

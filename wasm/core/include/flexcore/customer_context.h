@@ -60,7 +60,8 @@ struct Row {
 /// Display limits and the flatten switch. Defaults suit the Flex task canvas tab.
 struct DisplayOptions {
   /// Expand nested objects into rows with dotted keys (`address.city`); arrays stay compact JSON.
-  /// An empty object stays one row `{}`.
+  /// An empty object stays one row `{}`. Keys are joined as they are: a key that itself contains a `.`
+  /// gives a path that reads like a deeper one (display only; nothing parses the path back).
   bool flatten = false;
   /// Deepest container level shown: a context value is level 1, its children level 2, … (1–64).
   std::uint32_t max_depth = 10;
