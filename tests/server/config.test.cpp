@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <unistd.h>
 
 #include "config.h"
@@ -265,5 +266,18 @@ TEST_CASE(".env files: comments, export, quotes and line-numbered errors", "[ser
     auto bad = parse_dotenv(text);
     REQUIRE_FALSE(bad.ok());
     CHECK_THAT(bad.error().message, Catch::Contains(line));
+  }
+}
+
+TEST_CASE("server/README.md documents every setting and its default", "[server][config][docs]") {
+  std::ifstream in(FLEXCORE_SERVER_README);
+  REQUIRE(in);
+  const std::string readme((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& spec : setting_specs()) {
+    INFO(spec.name);
+    CHECK_THAT(readme, Catch::Contains("| `" + std::string(spec.name) + "`"));
+    if (!spec.default_value.empty()) CHECK_THAT(readme, Catch::Contains(std::string(spec.default_value)));
+    for (const auto alias : spec.aliases) CHECK_THAT(readme, Catch::Contains("`" + std::string(alias) + "`"));
+    if (spec.secret()) CHECK_THAT(readme, Catch::Contains("| `" + std::string(spec.name) + "` **secret**"));
   }
 }

@@ -37,11 +37,19 @@ inline bool wait_until(const std::function<bool()>& condition,
 class ListeningServer {
  public:
   /// `setup` registers handlers (and may call configure_server) before binding; `bind` binds and
-  /// returns the port (default: httplib's bind_to_any_port on 127.0.0.1).
+  /// returns the port (default: bind_server on 127.0.0.1, any port: backlog 1024, as in production).
   explicit ListeningServer(const std::function<void(httplib::Server&)>& setup,
                            const std::function<int(httplib::Server&)>& bind = nullptr) {
     setup(server_);
-    port_ = bind ? bind(server_) : server_.bind_to_any_port("127.0.0.1");
+    if (bind) {
+      port_ = bind(server_);
+    } else {
+      Config any_port;
+      any_port.host = "127.0.0.1";
+      any_port.port = 0;
+      auto bound = bind_server(server_, any_port);
+      port_ = bound ? bound.value() : -1;
+    }
     if (port_ <= 0) throw std::runtime_error("cannot bind 127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     if (!wait_until([this] { return server_.is_running(); })) throw std::runtime_error("server did not start");
