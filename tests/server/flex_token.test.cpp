@@ -97,6 +97,8 @@ TEST_CASE("require_role accepts any listed role, else PermissionDenied", "[serve
   REQUIRE_FALSE(denied.ok());
   CHECK(denied.error().code == ErrorCode::PermissionDenied);
   CHECK(denied.error().message == "this operation requires the admin or supervisor role");
+  CHECK(require_role(agent, std::vector<std::string>{}).ok());  // a route without roles allows every user
+  CHECK_FALSE(require_role(agent, std::vector<std::string>{"admin"}).ok());
 }
 
 TEST_CASE("a valid token is validated once against IAM, then served from the cache until it expires",

@@ -112,14 +112,19 @@ Result<std::optional<std::string>> extract_token(const Params& query, const Para
   return std::optional<std::string>(found[0].value);
 }
 
-Status require_role(const TokenResult& token, std::initializer_list<std::string_view> roles) {
+Status require_role(const TokenResult& token, const std::vector<std::string>& roles) {
+  if (roles.empty()) return ok_status();
   std::string names;
-  for (const auto role : roles) {
+  for (const auto& role : roles) {
     if (token.has_role(role)) return ok_status();
     if (!names.empty()) names += " or ";
     names += role;
   }
   return Error{ErrorCode::PermissionDenied, "this operation requires the " + names + " role"};
+}
+
+Status require_role(const TokenResult& token, std::initializer_list<std::string_view> roles) {
+  return require_role(token, std::vector<std::string>(roles.begin(), roles.end()));
 }
 
 struct TokenValidator::Flight {

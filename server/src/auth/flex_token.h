@@ -70,6 +70,8 @@ Result<std::optional<std::string>> extract_token(const Params& query, const Para
 /// ok when `token` has at least one of `roles`; else PermissionDenied (403) naming the roles.
 /// **Example**: `require_role(*token, {"admin", "supervisor"})` guards admin writes.
 Status require_role(const TokenResult& token, std::initializer_list<std::string_view> roles);
+/// The same check for a route's role list (Route::roles); an empty list allows every user.
+Status require_role(const TokenResult& token, const std::vector<std::string>& roles);
 
 /// Validates Flex tokens against IAM with caching and coalescing. Thread-safe.
 class TokenValidator {

@@ -230,17 +230,8 @@ Reply handle(App& app, const PathGroup& group, const httplib::Request& req, http
       return error_reply(validated.error(), request_id);
     }
     ctx.token = validated.value();
-    if (!route->roles.empty()) {
-      bool allowed = false;
-      std::string names;
-      for (const auto& role : route->roles) {
-        allowed = allowed || ctx.token->has_role(role);
-        names += (names.empty() ? "" : " or ") + role;
-      }
-      if (!allowed) {
-        return error_reply(Error{ErrorCode::PermissionDenied, "this operation requires the " + names + " role"},
-                           request_id);
-      }
+    if (auto allowed = auth::require_role(*ctx.token, route->roles); !allowed) {
+      return error_reply(allowed.error(), request_id);
     }
   } else if (route->auth == AuthMode::TwilioSignature) {
     if (config.auth_token.empty()) {
