@@ -1,89 +1,28 @@
 // The emulator as a process: readiness line, flags, clean stop on SIGTERM, and EmulatorProcess itself.
 #include "test_support.h"
 
+#include "child_process.h"
+
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstring>
 #include <thread>
 
-extern char** environ;
-
 using flexcore::emulator::EmulatorProcess;
+using flexcore::testing::ChildProcess;
 using namespace flexcore::emulator::testing;
 using json = nlohmann::json;
 
 namespace {
 
-/// The binary run directly (not through EmulatorProcess), to see its exit status and output.
-class RawProcess {
- public:
-  explicit RawProcess(std::vector<std::string> args) {
-    args.insert(args.begin(), FLEXCORE_EMULATOR_PATH);
-    std::vector<char*> argv;
-    for (auto& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    int fds[2];
-    REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
-    REQUIRE(::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    out_ = fds[0];
-  }
-  ~RawProcess() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    ::close(out_);
-  }
-
-  /// Reads output until `needle` appears or the stream ends (bounded: 20 s).
-  std::string read_until(const std::string& needle) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (output_.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-      pollfd pfd{out_, POLLIN, 0};
-      if (::poll(&pfd, 1, 100) <= 0) continue;
-      char buffer[512];
-      const ssize_t n = ::read(out_, buffer, sizeof buffer);
-      if (n <= 0) break;
-      output_.append(buffer, static_cast<std::size_t>(n));
-    }
-    return output_;
-  }
-
-  /// Waits (bounded: 20 s) for the exit status; -1 if it did not end.
-  int wait() {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    int status = 0;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return status;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return -1;
-  }
-
-  pid_t pid() const { return pid_; }
-
- private:
-  pid_t pid_ = -1;
-  int out_ = -1;
-  std::string output_;
-};
+/// The binary run directly (not through EmulatorProcess), to see its exit code and output; it inherits
+/// the test's environment, stdout and stderr are captured (tests/support/child_process.h).
+std::unique_ptr<ChildProcess> run_emulator(const std::vector<std::string>& args) {
+  return ChildProcess::start(FLEXCORE_EMULATOR_PATH, args, {});
+}
 
 /// Polls (bounded: 20 s) until the first fault has been hit, i.e. the delayed call is in flight.
 void wait_until_fault_hit(EmulatorProcess& emulator) {
@@ -140,11 +79,11 @@ TEST_CASE("EmulatorProcess stops and reaps the emulator on destruction", "[emula
 }
 
 TEST_CASE("SIGTERM stops the emulator cleanly with exit status 0", "[emulator][process]") {
-  RawProcess process({"--port", "0"});
-  const auto output = process.read_until("\n");
-  const int port = port_from(output);
+  auto process = run_emulator({"--port", "0"});
+  const auto line = process->read_stdout_line();
+  const int port = port_from(line);
   REQUIRE(port > 0);
-  CHECK(output == "flexcore-emulator listening on http://127.0.0.1:" + std::to_string(port) + "\n");
+  CHECK(line == "flexcore-emulator listening on http://127.0.0.1:" + std::to_string(port));
 
   // Keep a keep-alive connection open and a delayed call in flight while stopping.
   httplib::Client idle("127.0.0.1", port);
@@ -162,13 +101,11 @@ TEST_CASE("SIGTERM stops the emulator cleanly with exit status 0", "[emulator][p
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 
-  SECTION("SIGTERM") { REQUIRE(::kill(process.pid(), SIGTERM) == 0); }
-  SECTION("SIGINT") { REQUIRE(::kill(process.pid(), SIGINT) == 0); }
-  const int status = process.wait();
+  SECTION("SIGTERM") { process->signal(SIGTERM); }
+  SECTION("SIGINT") { process->signal(SIGINT); }
+  const int code = process->wait();
   held.join();
-  REQUIRE(status != -1);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(code == 0);  // -1 would be "still running", 128+N "killed by signal N"
 }
 
 TEST_CASE("invalid flags stop the emulator before it listens, naming the flag", "[emulator][process]") {
@@ -182,14 +119,13 @@ TEST_CASE("invalid flags stop the emulator before it listens, naming the flag", 
       {{"--contracts-dir", "/nonexistent/twilio-oai"}, "--contracts-dir /nonexistent/twilio-oai"},
       {{"--no-such-flag"}, "no-such-flag"},
   }));
-  RawProcess process(args);
-  const auto output = process.read_until("\n");
-  const int status = process.wait();
+  auto process = run_emulator(args);
+  const int code = process->wait();
+  const auto output = process->stdout_text() + process->stderr_text();
   INFO(output);
   CHECK(output.find(message) != std::string::npos);
-  REQUIRE(status != -1);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) != 0);
+  CHECK(code > 0);    // exited with a failure status…
+  CHECK(code < 128);  // …rather than being killed by a signal
   CHECK(output.find("listening") == std::string::npos);
 }
 
@@ -200,13 +136,9 @@ TEST_CASE("EmulatorProcess reports an emulator that cannot start", "[emulator][p
 }
 
 TEST_CASE("the --version flag prints the version and exits 0", "[emulator][process]") {
-  RawProcess process({"--version"});
-  const auto output = process.read_until("\n");
-  CHECK(output.rfind("flexcore-emulator ", 0) == 0);
-  const int status = process.wait();
-  REQUIRE(status != -1);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  auto process = run_emulator({"--version"});
+  CHECK(process->read_stdout_line().rfind("flexcore-emulator ", 0) == 0);
+  CHECK(process->wait() == 0);
 }
 
 TEST_CASE("the --preload-contracts flag loads the OpenAPI specs before listening", "[emulator][process]") {

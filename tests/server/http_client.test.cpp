@@ -8,6 +8,7 @@
 #include <atomic>
 #include <thread>
 
+#include "child_process.h"
 #include "metrics.h"
 #include "scripted_upstream.h"
 #include "upstream/http_client.h"
@@ -17,20 +18,7 @@ using namespace flexcore::server::testing;
 using namespace flexcore::server::upstream;
 
 namespace {
-/// A port on 127.0.0.1 with nothing listening (bound then closed).
-int closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = 0;
-  ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  const int port = ntohs(address.sin_port);
-  ::close(fd);
-  return port;
-}
+int closed_port() { return flexcore::testing::closed_loopback_port(); }
 
 /// Accepts connections and closes them without answering (a dropped connection).
 class DroppingListener {

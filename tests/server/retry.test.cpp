@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "child_process.h"
 #include "fakes.h"
 #include "metrics.h"
 #include "scripted_upstream.h"
@@ -41,18 +42,7 @@ RetryPolicy policy(int limit, int min_ms = 100, int max_ms = 300) {
 
 Request get(const std::string& url) { return Request{"GET", url, {}, {}, {}, {}}; }
 
-int closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  const int port = ntohs(address.sin_port);
-  ::close(fd);
-  return port;
-}
+int closed_port() { return flexcore::testing::closed_loopback_port(); }
 }  // namespace
 
 TEST_CASE("429 then 200: one retry after a random backoff in [MIN, MAX]", "[server][retry]") {

@@ -16,6 +16,7 @@
 using namespace flexcore;
 using namespace flexcore::server;
 using namespace flexcore::server::testing;
+using flexcore::testing::ChildProcess;
 
 namespace {
 const std::string kAccount = "AC0123456789abcdef0123456789abcdef";

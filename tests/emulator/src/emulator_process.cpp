@@ -2,21 +2,15 @@
 
 #include <httplib.h>
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "child_process.h"
+#include "http_util.h"
 
-#include <cerrno>
+#include <signal.h>
+
 #include <chrono>
 #include <cstdio>
-#include <cstring>
+#include <memory>
 #include <stdexcept>
-#include <thread>
-
-extern char** environ;
 
 namespace flexcore::emulator {
 namespace {
@@ -25,39 +19,10 @@ constexpr auto kReadyTimeout = std::chrono::seconds(10);
 constexpr auto kStopTimeout = std::chrono::seconds(5);
 constexpr std::string_view kReadyPrefix = "flexcore-emulator listening on http://127.0.0.1:";
 
-std::string describe_exit(int status) {
-  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "was killed by signal " + std::to_string(WTERMSIG(status));
-  return "stopped";
-}
-
-// Waits for the child to end for at most `timeout`; true when it was reaped.
-bool wait_for_exit(pid_t pid, std::chrono::milliseconds timeout, int* status) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    const pid_t done = ::waitpid(pid, status, WNOHANG);
-    if (done == pid) return true;
-    if (done < 0 && errno != EINTR) return true;  // not our child any more
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-}
-
-std::string url_encode_query(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' || u == '_' ||
-        u == '.' || u == '~' || u == '/' || u == '*') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 0x0f];
-    }
-  }
-  return out;
+// `code`: ChildProcess's exit code (128 + signal when killed by one).
+std::string describe_exit(int code) {
+  if (code >= 128) return "was killed by signal " + std::to_string(code - 128);
+  return "exited with status " + std::to_string(code);
 }
 
 }  // namespace
@@ -72,71 +37,22 @@ EmulatorProcess::EmulatorProcess(Options options) : options_(std::move(options))
     args.insert(args.end(), {"--api-key", options_.api_key, "--api-secret", options_.api_secret});
   }
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
+  // The emulator inherits the test's environment and writes its stderr to the test's stderr (errors and
+  // sanitizer reports stay visible; nothing has to drain a pipe while it runs).
+  testing::ChildProcess::Options spawn;
+  spawn.capture_stderr = false;
+  const std::string path = args.front();
+  args.erase(args.begin());
+  child_ = testing::ChildProcess::start(path, args, spawn);
 
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);  // dup2 clears O_CLOEXEC on fd 1
-  // The child must not inherit a blocked SIGTERM/SIGINT mask or ignored signals from the test.
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attributes, &none);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGTERM);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  const int spawned = ::posix_spawn(&pid_, argv[0], &actions, &attributes, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  ::close(pipe_fds[1]);
-  if (spawned != 0) {
-    ::close(pipe_fds[0]);
-    throw std::runtime_error(std::string("cannot spawn ") + FLEXCORE_EMULATOR_PATH + ": " + std::strerror(spawned));
-  }
-  stdout_fd_ = pipe_fds[0];
-
-  // Read the readiness line with a bounded wait.
-  std::string line;
-  const auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
+  // The readiness line, with a bounded wait.
+  const std::string first = child_->read_stdout_line(std::chrono::duration_cast<std::chrono::milliseconds>(kReadyTimeout));
   std::string failure;
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      failure = "was not ready within 10 s";
-      break;
-    }
-    pollfd pfd{stdout_fd_, POLLIN, 0};
-    const int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) continue;
-    char buffer[256];
-    const ssize_t n = ::read(stdout_fd_, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int status = 0;
-      failure = wait_for_exit(pid_, std::chrono::seconds(5), &status) ? describe_exit(status) + " before it was ready"
-                                                                       : "closed its stdout before it was ready";
-      break;
-    }
-    line.append(buffer, static_cast<std::size_t>(n));
-    const auto newline = line.find('\n');
-    if (newline == std::string::npos) {
-      if (line.size() > 4096) {
-        failure = "printed no readiness line";
-        break;
-      }
-      continue;
-    }
-    const std::string first = line.substr(0, newline);
+  if (first.empty()) {
+    // EOF (it exited) or the ready timeout: an exiting child closes stdout just before it can be reaped.
+    const int code = child_->wait(std::chrono::duration_cast<std::chrono::milliseconds>(kStopTimeout));
+    failure = code >= 0 ? describe_exit(code) + " before it was ready" : "was not ready within 10 s";
+  } else {
     if (first.rfind(kReadyPrefix, 0) == 0) {
       try {
         port_ = std::stoi(first.substr(kReadyPrefix.size()));
@@ -145,39 +61,32 @@ EmulatorProcess::EmulatorProcess(Options options) : options_(std::move(options))
       }
     }
     if (port_ <= 0 || port_ > 65535) failure = "printed an unexpected first line: " + first;
-    break;
   }
   if (!failure.empty()) {
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    wait_for_exit(pid_, std::chrono::seconds(5), &status);
-    ::close(stdout_fd_);
-    stdout_fd_ = -1;
-    pid_ = -1;
+    child_->terminate(std::chrono::milliseconds(0));
+    child_.reset();
     throw std::runtime_error(std::string("flexcore-emulator (") + FLEXCORE_EMULATOR_PATH + ") " + failure);
   }
 }
 
 EmulatorProcess::~EmulatorProcess() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    if (!wait_for_exit(pid_, kStopTimeout, &status)) {
-      std::fprintf(stderr, "flexcore-emulator (pid %d) did not stop within 5 s of SIGTERM; killing it\n", static_cast<int>(pid_));
-      ::kill(pid_, SIGKILL);
-      wait_for_exit(pid_, kStopTimeout, &status);
-    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      // A crash or a sanitizer report at exit: make it visible in the test output.
-      std::fprintf(stderr, "flexcore-emulator (pid %d) %s after SIGTERM\n", static_cast<int>(pid_), describe_exit(status).c_str());
-    }
+  if (!child_) return;
+  bool killed = false;
+  const int code = child_->terminate(std::chrono::duration_cast<std::chrono::milliseconds>(kStopTimeout), &killed);
+  if (killed) {
+    std::fprintf(stderr, "flexcore-emulator (pid %d) did not stop within 5 s of SIGTERM; killed it\n",
+                 static_cast<int>(child_->pid()));
+  } else if (code != 0) {
+    // A crash or a sanitizer report at exit: make it visible in the test output.
+    std::fprintf(stderr, "flexcore-emulator (pid %d) %s after SIGTERM\n", static_cast<int>(child_->pid()),
+                 describe_exit(code).c_str());
   }
-  if (stdout_fd_ >= 0) ::close(stdout_fd_);
 }
 
 std::string EmulatorProcess::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 std::string EmulatorProcess::family_url(const std::string& family) const { return base_url() + "/" + family; }
 int EmulatorProcess::port() const { return port_; }
-pid_t EmulatorProcess::pid() const { return pid_; }
+pid_t EmulatorProcess::pid() const { return child_ ? child_->pid() : -1; }
 const std::string& EmulatorProcess::account_sid() const { return options_.account_sid; }
 const std::string& EmulatorProcess::auth_token() const { return options_.auth_token; }
 
@@ -231,8 +140,8 @@ nlohmann::json EmulatorProcess::faults() { return control("GET", "/faults").at("
 
 nlohmann::json EmulatorProcess::requests(const std::string& method, const std::string& path_glob) {
   std::string query;
-  if (!method.empty()) query += "method=" + url_encode_query(method);
-  if (!path_glob.empty()) query += std::string(query.empty() ? "" : "&") + "path=" + url_encode_query(path_glob);
+  if (!method.empty()) query += "method=" + url_encode(method);
+  if (!path_glob.empty()) query += std::string(query.empty() ? "" : "&") + "path=" + url_encode(path_glob);
   return control("GET", "/requests" + (query.empty() ? std::string() : "?" + query)).at("requests");
 }
 

@@ -17,8 +17,13 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace flexcore::testing {
+class ChildProcess;
+}  // namespace flexcore::testing
 
 namespace flexcore::emulator {
 
@@ -102,8 +107,7 @@ class EmulatorProcess {
 
  private:
   Options options_;
-  pid_t pid_ = -1;
-  int stdout_fd_ = -1;
+  std::unique_ptr<testing::ChildProcess> child_;  ///< the running emulator (tests/support/child_process.h)
   int port_ = 0;
 };
 

@@ -1,24 +1,61 @@
 #include "child_process.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <csignal>
+#include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
 #include <stdexcept>
+#include <utility>
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace flexcore::server::testing {
+extern char** environ;
+
+namespace flexcore::testing {
+
+int closed_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("socket");
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = 0;
+  ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+  socklen_t length = sizeof address;
+  const bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                     ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+  ::close(fd);
+  if (!bound) throw std::runtime_error("cannot bind a loopback port");
+  return ntohs(address.sin_port);
+}
 
 ChildProcess::ChildProcess(const std::string& path, const std::vector<std::string>& args,
-                           const std::map<std::string, std::string>& env) {
+                           const std::map<std::string, std::string>& env)
+    : ChildProcess(Options{env, true}, path, args) {}
+
+std::unique_ptr<ChildProcess> ChildProcess::start(const std::string& path, const std::vector<std::string>& args,
+                                                  Options options) {
+  return std::unique_ptr<ChildProcess>(new ChildProcess(std::move(options), path, args));
+}
+
+
+ChildProcess::ChildProcess(Options options, const std::string& path, const std::vector<std::string>& args) {
   int out_pipe[2];
-  int err_pipe[2];
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+  int err_pipe[2] = {-1, -1};
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+  if (options.capture_stderr && ::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    ::close(out_pipe[0]);
+    ::close(out_pipe[1]);
+    throw std::runtime_error("pipe");
+  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);  // dup2 clears O_CLOEXEC on the target
+  if (options.capture_stderr) posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
   sigset_t none;
@@ -38,21 +75,24 @@ ChildProcess::ChildProcess(const std::string& path, const std::vector<std::strin
   for (auto& arg : argv_storage) argv.push_back(arg.data());
   argv.push_back(nullptr);
   std::vector<std::string> env_storage;
-  for (const auto& [name, value] : env) env_storage.push_back(name + "=" + value);
   std::vector<char*> envp;
-  for (auto& item : env_storage) envp.push_back(item.data());
-  envp.push_back(nullptr);
+  if (options.env) {
+    for (const auto& [name, value] : *options.env) env_storage.push_back(name + "=" + value);
+    for (auto& item : env_storage) envp.push_back(item.data());
+    envp.push_back(nullptr);
+  }
 
-  const int rc = posix_spawn(&pid_, path.c_str(), &actions, &attributes, argv.data(), envp.data());
+  const int rc = posix_spawn(&pid_, path.c_str(), &actions, &attributes, argv.data(),
+                             options.env ? envp.data() : environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   ::close(out_pipe[1]);
-  ::close(err_pipe[1]);
+  if (err_pipe[1] >= 0) ::close(err_pipe[1]);
   out_fd_ = out_pipe[0];
   err_fd_ = err_pipe[0];
   if (rc != 0) {
     pid_ = -1;
-    throw std::runtime_error("posix_spawn " + path + " failed");
+    throw std::runtime_error("posix_spawn " + path + " failed: " + std::strerror(rc));
   }
 }
 
@@ -122,6 +162,18 @@ int ChildProcess::wait(std::chrono::milliseconds limit) {
   }
 }
 
+int ChildProcess::terminate(std::chrono::milliseconds limit, bool* killed) {
+  if (killed) *killed = false;
+  signal(SIGTERM);
+  int code = wait(limit);
+  if (code < 0) {
+    if (killed) *killed = true;
+    signal(SIGKILL);
+    code = wait(limit);
+  }
+  return code;
+}
+
 std::string ChildProcess::stdout_text() {
   drain(out_fd_, out_, 0);
   return out_;
@@ -132,4 +184,4 @@ std::string ChildProcess::stderr_text() {
   return err_;
 }
 
-}  // namespace flexcore::server::testing
+}  // namespace flexcore::testing
