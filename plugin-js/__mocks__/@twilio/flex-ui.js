@@ -5,7 +5,10 @@
  *   listener's abort() cancels the action (flex-project-template's mock, style.md 4.1);
  * - programmable components: `<Component>.Content` is a dynamic content store recording add/replace/remove
  *   with their options, so tests can render what a hook added;
- * - Tab, withTaskContext (the task comes from the `task` prop or from setMockTask()), Manager.
+ * - Tab, withTaskContext (the task comes from the `task` prop or from setMockTask()), Manager;
+ * - TaskChannels (register / unregister / getRegistered) and DefaultTaskChannels.createDefaultTaskChannel
+ *   (the definition shape Flex builds: name, isApplicable, icons, colors, templates);
+ * - Notifications (registerNotification / showNotification, recorded).
  */
 import React from 'react';
 
@@ -106,9 +109,45 @@ AgentDesktopView.Panel1 = programmable('AgentDesktopView.Panel1');
 AgentDesktopView.Panel2 = programmable('AgentDesktopView.Panel2');
 const TaskInfoPanel = programmable('TaskInfoPanel');
 
+const TaskChannels = {
+  registered: [],
+  register: jest.fn((definition) => {
+    TaskChannels.registered = TaskChannels.registered.filter((c) => c.name !== definition.name);
+    TaskChannels.registered.push(definition);
+  }),
+  unregister: jest.fn((definition) => {
+    TaskChannels.registered = TaskChannels.registered.filter((c) => c.name !== definition.name);
+  }),
+  getRegistered: jest.fn(() => TaskChannels.registered),
+};
+
+const DefaultTaskChannels = {
+  createDefaultTaskChannel: jest.fn((name, isApplicable, icon, iconActive, color) => ({
+    name,
+    isApplicable,
+    icons: { list: icon, main: icon, active: iconActive },
+    colors: { main: color },
+    templates: { TaskListItem: {}, TaskCanvasHeader: {}, IncomingTaskCanvas: {}, TaskCard: {}, Supervisor: {} },
+  })),
+};
+
+const Notifications = {
+  registered: {},
+  shown: [],
+  registerNotification: jest.fn((notification) => {
+    Notifications.registered[notification.id] = notification;
+  }),
+  showNotification: jest.fn((id, context) => {
+    Notifications.shown.push({ id, context });
+  }),
+};
+
 /** Clears every content store, listener and the mock task (call in beforeEach). */
 function resetFlexMock() {
   for (const c of [TaskCanvasTabs, AgentDesktopView.Panel1, AgentDesktopView.Panel2, TaskInfoPanel]) c.Content.reset();
+  TaskChannels.registered = [];
+  Notifications.registered = {};
+  Notifications.shown = [];
   module.exports.Actions.removeAllListeners();
   manager.configuration = {};
   manager.serviceConfiguration = { ui_attributes: {} };
@@ -122,6 +161,9 @@ module.exports = {
   TaskCanvasTabs,
   AgentDesktopView,
   TaskInfoPanel,
+  TaskChannels,
+  DefaultTaskChannels,
+  Notifications,
   withTaskContext,
   // test helpers (not part of Flex)
   __manager: manager,

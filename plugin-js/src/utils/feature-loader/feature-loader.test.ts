@@ -73,3 +73,49 @@ it('isolates features: a feature or hook that throws is logged and the others st
     expect.any(Error),
   );
 });
+
+it('installs action, task channel and setup hooks and logs each by name and target', async () => {
+  const seen: string[] = [];
+  const everyKind: Feature = {
+    name: 'every-kind',
+    register: () => ({
+      name: 'every-kind',
+      hooks: [
+        {
+          actionEvent: 'before',
+          actionName: 'HangupCall',
+          actionHook: function recordBeforeHangupCall(flex) {
+            flex.Actions.addListener('beforeHangupCall', async () => {
+              seen.push('beforeHangupCall');
+            });
+          },
+        },
+        {
+          channelName: 'callback',
+          channelHook: function callbackChannel(flex) {
+            return flex.DefaultTaskChannels.createDefaultTaskChannel('callback', () => true, 'Icon', 'IconBold', '#000');
+          },
+        },
+        {
+          setupName: 'Notifications',
+          setupHook: function registerTestNotifications() {
+            seen.push('setup');
+          },
+        },
+      ],
+    }),
+  };
+  const report = initFeatures(Flex, flexMock.__manager, [everyKind]);
+  expect(report).toEqual({
+    installed: ['every-kind/recordBeforeHangupCall', 'every-kind/callbackChannel', 'every-kind/registerTestNotifications'],
+    failed: [],
+  });
+  expect(seen).toEqual(['setup']);
+  await Flex.Actions.invokeAction('HangupCall', {});
+  expect(seen).toEqual(['setup', 'beforeHangupCall']);
+  const channels = (Flex as unknown as { TaskChannels: { getRegistered(): { name: string }[] } }).TaskChannels;
+  expect(channels.getRegistered().map((c) => c.name)).toEqual(['callback']);
+  expect(info).toHaveBeenCalledWith('[plugin-flexcore]', 'every-kind: registered recordBeforeHangupCall → beforeHangupCall');
+  expect(info).toHaveBeenCalledWith('[plugin-flexcore]', 'every-kind: registered callbackChannel → TaskChannels:callback');
+  expect(info).toHaveBeenCalledWith('[plugin-flexcore]', 'every-kind: registered registerTestNotifications → Notifications');
+});

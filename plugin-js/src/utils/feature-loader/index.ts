@@ -4,7 +4,7 @@ import coreStatus from '../../feature-library/core-status';
 import type { Feature, FlexGlobal } from '../../types/feature';
 import { getFlexcoreConfig } from '../configuration';
 import { logger } from '../logger';
-import { addComponentHook } from './components';
+import { hookName, installHook } from './components';
 
 /** Every feature of the plugin, in registration order (explicit list, no glob loader). */
 export const FEATURES: readonly Feature[] = [coreStatus];
@@ -46,10 +46,10 @@ export function initFeatures(
     }
     for (const hook of hooks) {
       try {
-        addComponentHook(flex, manager, config, feature.name, hook);
-        report.installed.push(`${feature.name}/${hook.componentHook.name}`);
+        installHook(flex, manager, config, feature.name, hook);
+        report.installed.push(`${feature.name}/${hookName(hook)}`);
       } catch (error) {
-        logger.error(`${feature.name}: hook ${hook.componentHook.name} failed; Flex continues without it`, error);
+        logger.error(`${feature.name}: hook ${hookName(hook)} failed; Flex continues without it`, error);
         report.failed.push({ feature: feature.name, error });
       }
     }
