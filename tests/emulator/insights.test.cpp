@@ -268,3 +268,23 @@ TEST_CASE("Insights control routes refuse bad input naming the field", "[emulato
   CHECK_THROWS_WITH(emulator.control("POST", "/insights/settings", {{"bogus", 1}}), Catch::Contains("bogus"));
   CHECK_THROWS_WITH(emulator.control("POST", "/insights/expire", {{"tokens", "x"}}), Catch::Contains("tokens"));
 }
+
+TEST_CASE("Insights raw export appends the requested rows with an empty Segment Id", "[emulator][insights]") {
+  EmulatorProcess emulator;
+  seed(emulator);
+  emulator.control("POST", "/insights/segments",
+                   {{"workspace", "ws1"}, {"externalId", kOtherSid}, {"segmentIds", json::array()}, {"emptyRows", 3}}, 201);
+  auto client = client_for(emulator);
+  const auto tt = temporary_token(client, login(client));
+  const json request = {{"report_req", {{"report", "/gdc/md/ws1/obj/777"}}}};  // no filter: every element
+  const auto uri = json_of(post_json(client, "/insights/gdc/app/projects/ws1/execute/raw", request, tt_cookie(tt)))["uri"].get<std::string>();
+  const auto ready = client.Get(("/insights" + uri).c_str(), tt_cookie(tt));
+  REQUIRE(ready);
+  CHECK(ready->status == 200);
+  const std::string empty_row = "\"\",\"" + kOtherSid + "\"\r\n";
+  CHECK(ready->body == "\"Segment Id\",\"External Id\"\r\n\"12,34\",\"" + kSid + "\"\r\n\"ab\"\"c\",\"" + kSid + "\"\r\n" +
+                           empty_row + empty_row + empty_row);
+  CHECK_THROWS_WITH(emulator.control("POST", "/insights/segments",
+                                     {{"workspace", "ws1"}, {"externalId", kSid}, {"segmentIds", json::array()}, {"emptyRows", -1}}, 201),
+                    Catch::Contains("emptyRows"));
+}

@@ -388,3 +388,45 @@ TEST_CASE("segment lookup logs in once for a burst of concurrent cold lookups (s
   CHECK(up.logins() == 1);
   CHECK(up.tt_fetches() == 1);
 }
+
+TEST_CASE("segment lookup handles a 50 MB export and refuses one above the upstream size limit", "[server][emulator][segment-lookup][bad-input]") {
+  Upstream up;
+  Deps deps;
+  // Generous bounds (not assertions): a debug emulator on a loaded machine takes a while to send 65 MB.
+  RunningApp server(make_config(up.env({{"TWILIO_SERVICE_RETRY_LIMIT", "0"},
+                                        {"FLEXCORE_UPSTREAM_TIMEOUT_MS", "120000"},
+                                        {"INSIGHTS_POLL_BUDGET_MS", "120000"}})),
+                    deps.make());
+  // Report rows with an empty Segment Id ("","WT…"\r\n, 41 bytes) are dropped by the parser: the answer stays small.
+  const auto seed_rows = [&](std::size_t bytes) {
+    up.emulator.control("POST", "/insights/segments",
+                        {{"workspace", "ws1"}, {"externalId", kSid}, {"segmentIds", {"first", "last"}}, {"emptyRows", bytes / 41}}, 201);
+  };
+  SECTION("50 MB") {
+    seed_rows(50U << 20U);
+    const auto result = server.client().Get(lookup_path(kSid, up.alice.token).c_str());
+    REQUIRE(result);
+    CHECK(result->status == 200);
+    CHECK(json::parse(result->body) == json{{"segment_ids", {"first", "last"}}});
+  }
+  SECTION("above 64 MiB") {
+    seed_rows(65U << 20U);
+    const auto result = server.client().Get(lookup_path(kSid, up.alice.token).c_str());
+    REQUIRE(result);
+    CHECK(result->status == 502);
+    CHECK_THAT(json::parse(result->body)["error"].get<std::string>(),
+               Catch::StartsWith("Flex Insights report download failed: ") && Catch::Contains("larger than"));
+  }
+}
+
+TEST_CASE("segment lookup sends a CSV with only a header as an empty list", "[server][emulator][segment-lookup][bad-input]") {
+  Upstream up;
+  Deps deps;
+  RunningApp server(make_config(up.env()), deps.make());
+  up.emulator.add_fault({{"method", "GET"}, {"path", "/insights/gdc/projects/*/execute/raw/*"}, {"status", 200},
+                         {"body", "\xEF\xBB\xBF\"Segment Id\",\"External Id\"\r\n"}});
+  const auto result = server.client().Get(lookup_path(kSid, up.alice.token).c_str());
+  REQUIRE(result);
+  CHECK(result->status == 200);
+  CHECK(json::parse(result->body) == json{{"segment_ids", json::array()}});
+}

@@ -347,6 +347,7 @@ void InsightsModule::execute_raw(const UpstreamRequest& request, httplib::Respon
       export_.segment_ids.push_back(segment);
       export_.external_ids.push_back(external_id);
     }
+    if (element.empty_rows > 0) export_.empty_rows.emplace_back(external_id, element.empty_rows);
   }
   const std::string id = random_hex(12);
   exports_[id] = std::move(export_);
@@ -368,13 +369,18 @@ void InsightsModule::poll_export(const UpstreamRequest& request, httplib::Respon
     res.set_content("", "text/plain");
     return;
   }
-  if (export_.segment_ids.empty()) {
+  if (export_.segment_ids.empty() && export_.empty_rows.empty()) {
     res.status = 204;
     return;
   }
   std::string csv = "\"Segment Id\",\"External Id\"\r\n";
   for (std::size_t i = 0; i < export_.segment_ids.size(); ++i)
     csv += csv_quote(export_.segment_ids[i]) + "," + csv_quote(export_.external_ids[i]) + "\r\n";
+  for (const auto& [external_id, rows] : export_.empty_rows) {
+    const std::string row = "\"\"," + csv_quote(external_id) + "\r\n";
+    csv.reserve(csv.size() + rows * row.size());
+    for (std::size_t i = 0; i < rows; ++i) csv += row;
+  }
   res.status = 200;
   res.set_content(csv, "text/csv; charset=utf-8");
 }
@@ -422,7 +428,7 @@ void InsightsModule::add_workspace(const httplib::Request& req, httplib::Respons
 
 void InsightsModule::put_segments(const httplib::Request& req, httplib::Response& res) {
   const auto spec = control_json_body(req, res);
-  if (!spec || !check_fields(*spec, {"workspace", "externalId", "segmentIds"}, res)) return;
+  if (!spec || !check_fields(*spec, {"workspace", "externalId", "segmentIds", "emptyRows"}, res)) return;
   const auto& ws = spec->value("workspace", nlohmann::json());
   const auto& external_id = spec->value("externalId", nlohmann::json());
   const auto& segments = spec->value("segmentIds", nlohmann::json());
@@ -432,6 +438,11 @@ void InsightsModule::put_segments(const httplib::Request& req, httplib::Response
   }
   if (!segments.is_array() || !std::all_of(segments.begin(), segments.end(), [](const auto& s) { return s.is_string(); })) {
     send_control_error(res, 400, "'segmentIds' must be an array of strings (may be empty: the report then answers 204)");
+    return;
+  }
+  const auto& empty_rows = spec->value("emptyRows", nlohmann::json(0));
+  if (!empty_rows.is_number_integer() || empty_rows.get<long long>() < 0 || empty_rows.get<long long>() > 5000000) {
+    send_control_error(res, 400, "'emptyRows' must be an integer from 0 to 5000000 (report rows with an empty Segment Id)");
     return;
   }
   std::lock_guard lock(mutex_);
@@ -444,6 +455,7 @@ void InsightsModule::put_segments(const httplib::Request& req, httplib::Response
   if (element.id == 0) element.id = next_element_id_++;
   element.external_id = external_id.get<std::string>();
   element.segment_ids = segments.get<std::vector<std::string>>();
+  element.empty_rows = static_cast<std::size_t>(empty_rows.get<long long>());
   send_json(res, 201, nlohmann::json{{"workspace", ws}, {"externalId", external_id}, {"segmentIds", segments},
                                      {"elementId", element.id}});
 }

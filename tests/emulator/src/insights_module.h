@@ -60,6 +60,7 @@ class InsightsModule final : public Module {
   struct Element {
     std::string external_id;
     std::vector<std::string> segment_ids;
+    std::size_t empty_rows = 0;  ///< extra report rows with an empty Segment Id (large-export tests)
     long long id = 0;  ///< element id (…/elements?id=N)
   };
   struct Workspace {
@@ -70,6 +71,7 @@ class InsightsModule final : public Module {
     std::string workspace;
     std::vector<std::string> segment_ids;  ///< in report order
     std::vector<std::string> external_ids; ///< the element each row belongs to
+    std::vector<std::pair<std::string, std::size_t>> empty_rows;  ///< (external id, rows with an empty Segment Id)
     int pending = 0;
   };
   struct Session {
