@@ -84,4 +84,7 @@ void register_operations_routes(Router& router, App& app);
 /// GET|POST /session (Flex token): {"identity","roles","workerSid","expiration"}.
 void register_session_routes(Router& router, App& app);
 
+/// GET|POST /get-segment-id (Flex token; TaskSid): Flex Insights segment IDs of a task (issue 4).
+void register_segment_lookup_routes(Router& router, App& app);
+
 }  // namespace flexcore::server

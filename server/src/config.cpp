@@ -273,6 +273,8 @@ const std::vector<SettingSpec>& setting_specs() {
     s.push_back(text("INSIGHTS_USERNAME", "Flex Insights user name: segment lookup"));
     s.push_back(secret("INSIGHTS_PASSWORD", "Flex Insights password: segment lookup"));
     s.push_back(text("INSIGHTS_REPORT", "Flex Insights report ID holding task segments: segment lookup"));
+    s.push_back(integer("INSIGHTS_POLL_BUDGET_MS", "8000", 0, 600000,
+                        "Total time a segment lookup waits for the Insights report export (ms)"));
     s.push_back(text("SEGMENT_SPACE_ID", "Segment Personas space ID: customer context"));
     s.push_back(secret("SEGMENT_PERSONAS_KEY", "Segment Profile API access token: customer context"));
     s.push_back(secret("SEGMENT_WRITE_KEY", "Segment source write key (identify): customer context"));
@@ -490,6 +492,7 @@ Result<Config> parse_config(int argc, const char* const* argv,
   config.insights_username = value("INSIGHTS_USERNAME");
   config.insights_password = value("INSIGHTS_PASSWORD");
   config.insights_report = value("INSIGHTS_REPORT");
+  config.insights_poll_budget = std::chrono::milliseconds(number("INSIGHTS_POLL_BUDGET_MS"));
   config.segment_space_id = value("SEGMENT_SPACE_ID");
   config.segment_personas_key = value("SEGMENT_PERSONAS_KEY");
   config.segment_write_key = value("SEGMENT_WRITE_KEY");

@@ -85,6 +85,7 @@ struct Config {
 
   // Feature settings (all optional; routes answer 503 NotConfigured when theirs are missing)
   std::string analytics_workspace, insights_username, insights_password, insights_report;
+  std::chrono::milliseconds insights_poll_budget{8000};  ///< INSIGHTS_POLL_BUDGET_MS: report polling budget
   std::string segment_space_id, segment_personas_key, segment_write_key;
   std::string flex_workspace_sid, flex_callback_workflow_sid;
 

@@ -10,6 +10,7 @@
 
 #include "flexcore/segment_lookup.h"
 #include "marshal.h"
+#include "segment_lookup_wire.h"
 
 namespace flexcore::bindings {
 namespace {
@@ -25,13 +26,19 @@ val check_task_sid_js(const std::string& value) {
 // The CSV arrives as UTF-8 bytes the facade wrote into the wasm heap (TextEncoder into HEAPU8):
 // embind's std::string conversion is a JS loop, too slow for 100 MB exports. `address` and `length`
 // are byte offsets into the heap; the facade owns (mallocs and frees) the buffer.
+// The IDs leave as ONE Uint8Array (IDs joined by U+001F, segment_lookup_wire.h) that the facade decodes once
+// and splits; only if an ID contains U+001F do they leave as an array of strings.
 val parse_segment_csv_js(double address, double length) {
-  return guard([&]() -> Result<std::vector<std::string>> {
+  return guard([&]() -> Result<val> {
     if (address < 0 || length < 0 || address + length > 4294967296.0) {
-      return Result<std::vector<std::string>>::failure(ErrorCode::InvalidArgument, "text: invalid buffer");
+      return Result<val>::failure(ErrorCode::InvalidArgument, "text: invalid buffer");
     }
     const auto* bytes = reinterpret_cast<const char*>(static_cast<std::uintptr_t>(address));
-    return segment_lookup::parse_segment_csv(std::string_view(bytes, static_cast<std::size_t>(length)));
+    auto ids = segment_lookup::parse_segment_csv(std::string_view(bytes, static_cast<std::size_t>(length)));
+    if (!ids.ok()) return ids.error();
+    Utf8Bytes joined;
+    if (wire::join_segment_ids(ids.value(), joined.bytes)) return to_js(joined);
+    return to_js(ids.value());
   });
 }
 

@@ -3,7 +3,8 @@
  * loads the REAL plugin bundle built by the Flex tooling (it calls Twilio.Flex.Plugins.init), waits for the
  * plugin's init(flex, manager), then renders the agent desktop.
  *
- * URL parameters: ?task=<Task SID> selects a task, ?tab=<uniqueName> selects a task canvas tab
+ * URL parameters: ?task=<Task SID> selects a task (?task=none: no task selected, as after Flex starts with an
+ * empty task list), ?tab=<uniqueName> selects a task canvas tab
  * (e.g. ?tab=flexcore), ?csp=no-wasm is handled by the server (a CSP without 'wasm-unsafe-eval').
  */
 (function harness(global) {
@@ -41,9 +42,11 @@
     var params = new URLSearchParams(global.location.search);
     var initialSid = params.get('task');
     var initialTask =
-      props.tasks.find(function (t) {
-        return t.taskSid === initialSid;
-      }) || props.tasks[0];
+      initialSid === 'none'
+        ? undefined
+        : props.tasks.find(function (t) {
+            return t.taskSid === initialSid;
+          }) || props.tasks[0];
     var selected = React.useState(initialTask ? initialTask.taskSid : undefined);
     var tab = React.useState(params.get('tab') || undefined);
 

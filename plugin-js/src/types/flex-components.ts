@@ -4,4 +4,5 @@
  */
 export enum FlexComponent {
   TaskCanvasTabs = 'TaskCanvasTabs',
+  AgentDesktopViewPanel2 = 'AgentDesktopView.Panel2',
 }

@@ -46,7 +46,7 @@ export interface RawSegmentLookup {
    * segment_lookup::parse_segment_csv over UTF-8 bytes at heap offset `address` (`length` bytes) that the
    * caller allocated with `_malloc` and frees afterwards. @see segment_lookup.h
    */
-  _parseSegmentCsv(address: number, length: number): RawResult<string[]>;
+  _parseSegmentCsv(address: number, length: number): RawResult<Uint8Array | string[]>;
 }
 
 /** Hang up by and task-attribute merges (wasm/bindings/register_hang_up_by.cpp). @internal */

@@ -23,6 +23,13 @@ test('parseSegmentCsv: RFC 4180 through the heap byte path, including non-ASCII 
   assert.deepEqual(core.parseSegmentCsv('only,a,header\n'), []);
 });
 
+test('parseSegmentCsv: IDs cross as one joined buffer, and one by one when an ID holds U+001F', async () => {
+  const core = await loadCore();
+  assert.deepEqual(core.parseSegmentCsv('id\n1\n"2\n3"\n4\n4\n'), ['1', '2\n3', '4', '4']);
+  assert.deepEqual(core.parseSegmentCsv('id\n1\n"a\u001fb"\nc\n'), ['1', 'a\u001fb', 'c']);
+  assert.deepEqual(core.parseSegmentCsv('id\n   \n""\n'), []);
+});
+
 test('parseSegmentCsv: unterminated quote is an InvalidArgument naming the line', async () => {
   const core = await loadCore();
   assert.throws(() => core.parseSegmentCsv('h\n1\n"open'), (e) => e instanceof CoreError && e.code === 'InvalidArgument' && /line 3/.test(e.message));

@@ -6,6 +6,7 @@ describe('resolveFlexcoreConfig', () => {
       enabled: true,
       serverUrl: undefined,
       coreStatus: { enabled: true },
+      segmentLookup: { enabled: true },
       problems: [],
     });
   });

@@ -10,7 +10,8 @@
  * "custom_data": { "features": { "flexcore": {
  *   "enabled": true,
  *   "server_url": "https://flexcore.example.com",
- *   "core_status": { "enabled": true }
+ *   "core_status": { "enabled": true },
+ *   "segment_lookup": { "enabled": true }
  * } } }
  * ```
  * Keys are documented in plugin-js/README.md. A value of the wrong type is ignored with a warning (and
@@ -29,6 +30,8 @@ export interface FlexcoreConfig {
   serverUrl: string | undefined;
   /** The "flexcore" task canvas tab (`core_status.enabled`, fallback FLEX_APP_FLEXCORE_CORE_STATUS_ENABLED, default true). */
   coreStatus: { enabled: boolean };
+  /** The Segment Lookup panel (`segment_lookup.enabled`, default true). */
+  segmentLookup: { enabled: boolean };
   /** Human-readable problems found while reading the configuration (wrong types, bad URLs). */
   problems: string[];
 }
@@ -38,6 +41,7 @@ export interface RawFlexcoreAttributes {
   enabled?: unknown;
   server_url?: unknown;
   core_status?: { enabled?: unknown } | unknown;
+  segment_lookup?: { enabled?: unknown } | unknown;
 }
 
 /** Build-time fallbacks; read as literal `process.env.FLEX_APP_…` so the Flex tooling can inline them. */
@@ -132,6 +136,11 @@ export function resolveFlexcoreConfig(attributes: RawFlexcoreAttributes, env: Fl
     problems.push(`core_status must be an object, got ${JSON.stringify(coreStatusRaw)}`);
   }
   const coreStatus = isRecord(coreStatusRaw) ? coreStatusRaw : {};
+  const segmentLookupRaw = attributes.segment_lookup;
+  if (segmentLookupRaw !== undefined && !isRecord(segmentLookupRaw)) {
+    problems.push(`segment_lookup must be an object, got ${JSON.stringify(segmentLookupRaw)}`);
+  }
+  const segmentLookup = isRecord(segmentLookupRaw) ? segmentLookupRaw : {};
   return {
     enabled: readBoolean(attributes.enabled, undefined, true, 'enabled', problems),
     serverUrl: readUrl(attributes.server_url, env.FLEX_APP_FLEXCORE_SERVER_URL, 'server_url', problems),
@@ -144,6 +153,7 @@ export function resolveFlexcoreConfig(attributes: RawFlexcoreAttributes, env: Fl
         problems,
       ),
     },
+    segmentLookup: { enabled: readBoolean(segmentLookup.enabled, undefined, true, 'segment_lookup.enabled', problems) },
     problems,
   };
 }

@@ -1,5 +1,5 @@
 /** Segment lookup (seed-behaviour section 1): Task SID checks and the Flex Insights export parser. */
-import { requireString, unwrap, withUtf8 } from '../boundary.js';
+import { requireString, unwrap, utf8Text, withUtf8 } from '../boundary.js';
 import type { RawModule } from '../load.js';
 
 export interface SegmentLookupApi {
@@ -32,7 +32,11 @@ export function bindSegmentLookup(raw: RawModule): SegmentLookupApi {
   return {
     isValidTaskSid: (value) => unwrap(raw.isValidTaskSid(requireString(value, 'value'))),
     checkTaskSid: (value) => unwrap(raw.checkTaskSid(requireString(value, 'TaskSid'))),
-    parseSegmentCsv: (text) =>
-      withUtf8(raw, requireString(text, 'text'), (address, length) => raw._parseSegmentCsv(address, length)),
+    parseSegmentCsv: (text) => {
+      const ids = withUtf8(raw, requireString(text, 'text'), (address, length) => raw._parseSegmentCsv(address, length));
+      if (!(ids instanceof Uint8Array)) return ids;
+      // One decode, one split (register_segment_lookup.cpp): IDs are never empty, so no bytes = no IDs.
+      return ids.length === 0 ? [] : utf8Text(ids).split('\u001f');
+    },
   };
 }

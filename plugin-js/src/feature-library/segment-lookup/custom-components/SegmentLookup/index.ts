@@ -1,0 +1,1 @@
+export { SegmentLookup, type SegmentLookupProps } from './SegmentLookup';
