@@ -244,3 +244,21 @@ TEST_CASE("Segment profile seeding refuses bad specs and duplicate identifiers",
   emulator.control("POST", "/segment/profiles", json{{"externalIds", {{{"type", "user_id"}, {"id", "x"}}}}, {"events", {1}}}, 400);
   emulator.control("POST", "/segment/profiles", json{{"externalIds", {{{"type", "user_id"}, {"id", "x"}}}}, {"other", 1}}, 400);
 }
+
+TEST_CASE("Segment pages hold at most 100 items even when limit asks for 200", "[emulator][segment]") {
+  EmulatorProcess emulator;
+  std::string traits;
+  for (int i = 0; i < 150; ++i) traits += (i ? "," : "") + std::string("\"t") + std::to_string(i) + "\":" + std::to_string(i);
+  auto client = client_for(emulator);
+  const auto seeded = client.Post("/__emulator/segment/profiles",
+                                  R"({"externalIds":[{"type":"user_id","id":"many"}],"traits":{)" + traits + "}}", "application/json");
+  REQUIRE(seeded);
+  REQUIRE(seeded->status == 201);
+  const auto first = json_of(get(client, kProfiles + "user_id:many/traits?limit=200"));
+  CHECK(first["traits"].size() == 100);
+  CHECK(first["cursor"]["has_more"] == true);
+  const auto second = json_of(get(client, kProfiles + "user_id:many/traits?limit=200&next=" + first["cursor"]["next"].get<std::string>()));
+  CHECK(second["traits"].size() == 50);
+  CHECK(second["traits"]["t149"] == 149);
+  CHECK(second["cursor"]["has_more"] == false);
+}

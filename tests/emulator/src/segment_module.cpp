@@ -14,6 +14,7 @@ using ojson = nlohmann::ordered_json;
 
 constexpr std::size_t kMaxTrackingBody = 32 * 1024;  // upstream-contracts 5.2: 32 KB per call
 constexpr int kMaxLimit = 200;                        // upstream-contracts 5.1: limit up to 200
+constexpr int kMaxPage = 100;                         // ... but pages of 1-100 items (pagination section)
 constexpr const char* kCursorPrefix = "emu_cursor_";
 
 std::string now_iso() { return iso8601_utc(std::chrono::system_clock::now()); }
@@ -223,7 +224,7 @@ void SegmentModule::profile_resource(const UpstreamRequest& request, httplib::Re
   // The cursor URL is the request path relative to the API host.
   const std::string url = request.path;
   auto page = [&](std::size_t total) {
-    const std::size_t end = std::min(total, offset + static_cast<std::size_t>(limit));
+    const std::size_t end = std::min(total, offset + static_cast<std::size_t>(std::min(limit, kMaxPage)));
     const bool has_more = end < total;
     return std::make_pair(end, ojson{{"url", url},
                                      {"has_more", has_more},
