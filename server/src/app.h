@@ -84,4 +84,8 @@ void register_operations_routes(Router& router, App& app);
 /// GET|POST /session (Flex token): {"identity","roles","workerSid","expiration"}.
 void register_session_routes(Router& router, App& app);
 
+/// GET|POST /fetch-persona (Flex token), POST /fetch-persona-studio (X-Twilio-Signature), POST
+/// /identify-user (either): Segment customer context (issue 5; server/README.md "Customer context").
+void register_customer_context_routes(Router& router, App& app);
+
 }  // namespace flexcore::server
