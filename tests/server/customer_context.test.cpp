@@ -371,3 +371,19 @@ TEST_CASE("identify-user maps a rejected write key to 502 without echoing it", "
   CHECK(result["body"].get<std::string>().find("SEGMENT_WRITE_KEY") != std::string::npos);
   CHECK(result["body"].get<std::string>().find("wrong-write-key") == std::string::npos);
 }
+
+TEST_CASE("identify-user refuses a bad Studio signature and a missing or unknown Flex token", "[server][emulator][customer-context]") {
+  EmulatorProcess emulator;
+  RunningApp server(make_config(env_for(emulator)), test_deps());
+  const auto bad = emulator.send_webhook(
+      {{"url", server.url() + "/identify-user"}, {"params", {{"userId", "bob"}, {"traits", "{}"}}}, {"badSignature", true}});
+  CHECK(bad["status"] == 403);
+  const auto no_token = server.client().Post("/identify-user", form({{"userId", "bob"}, {"traits", "{}"}}), "application/x-www-form-urlencoded");
+  REQUIRE(no_token);
+  CHECK(no_token->status == 403);
+  const auto unknown = server.client().Post("/identify-user", form({{"Token", "not-a-token"}, {"userId", "bob"}, {"traits", "{}"}}),
+                                            "application/x-www-form-urlencoded");
+  REQUIRE(unknown);
+  CHECK(unknown->status == 403);
+  CHECK(emulator.requests("POST", "/segment-api/**").empty());
+}
