@@ -84,9 +84,12 @@ ListResult fetch_list(upstream::HttpClient& http, const std::string& base_url, c
       }
       ++added;
     }
-    const ojson cursor = body.value("cursor", ojson::object());
-    const bool has_more = cursor.is_object() && cursor.value("has_more", false) == true;
-    next = cursor.is_object() && cursor.contains("next") && cursor["next"].is_string() ? cursor["next"].get<std::string>() : "";
+    // A cursor of the wrong shape ends the paging (never throws: has_more must be a boolean true).
+    const auto cursor_it = body.find("cursor");
+    const bool has_cursor = cursor_it != body.end() && cursor_it->is_object();
+    const bool has_more = has_cursor && cursor_it->contains("has_more") && (*cursor_it)["has_more"].is_boolean() &&
+                          (*cursor_it)["has_more"].get<bool>();
+    next = has_cursor && cursor_it->contains("next") && (*cursor_it)["next"].is_string() ? (*cursor_it)["next"].get<std::string>() : "";
     if (!has_more || next.empty() || added == 0 || count >= static_cast<std::size_t>(limit)) break;
     if (!seen_cursors.insert(next).second) break;  // a cursor that repeats would loop forever
   }
