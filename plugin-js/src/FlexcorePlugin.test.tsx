@@ -22,7 +22,7 @@ it('is named FlexcorePlugin and carries the package name and version from the Fl
 
 it('registers its features when Flex calls init(flex, manager)', async () => {
   await new FlexcorePlugin().init(Flex, flexMock.__manager);
-  expect(flexMock.TaskCanvasTabs.Content.fragments).toHaveLength(1);
+  expect(flexMock.TaskCanvasTabs.Content.fragments).toHaveLength(2); // core-status, customer-context
 });
 
 it('src/index hands the plugin class to Twilio.Flex.Plugins.init, as Flex expects', () => {

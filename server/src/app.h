@@ -86,5 +86,8 @@ void register_session_routes(Router& router, App& app);
 
 /// GET|POST /get-segment-id (Flex token; TaskSid): Flex Insights segment IDs of a task (issue 4).
 void register_segment_lookup_routes(Router& router, App& app);
+/// GET|POST /fetch-persona (Flex token), POST /fetch-persona-studio (X-Twilio-Signature), POST
+/// /identify-user (either): Segment customer context (issue 5; server/README.md "Customer context").
+void register_customer_context_routes(Router& router, App& app);
 
 }  // namespace flexcore::server

@@ -221,7 +221,11 @@ Reply handle(App& app, const PathGroup& group, const httplib::Request& req, http
 
   // Authentication.
   const Config& config = app.config();
-  if (route->auth == AuthMode::FlexToken) {
+  AuthMode auth_mode = route->auth;
+  if (auth_mode == AuthMode::TwilioSignatureOrFlexToken) {
+    auth_mode = req.has_header("X-Twilio-Signature") ? AuthMode::TwilioSignature : AuthMode::FlexToken;
+  }
+  if (auth_mode == AuthMode::FlexToken) {
     auto token = auth::extract_token(ctx.query, ctx.form, ctx.body_kind == BodyKind::Json ? &ctx.json : nullptr);
     if (!token) return error_reply(token.error(), request_id);
     auto validated = app.tokens().validate(token.value().value_or(""));
@@ -233,7 +237,7 @@ Reply handle(App& app, const PathGroup& group, const httplib::Request& req, http
     if (auto allowed = auth::require_role(*ctx.token, route->roles); !allowed) {
       return error_reply(allowed.error(), request_id);
     }
-  } else if (route->auth == AuthMode::TwilioSignature) {
+  } else if (auth_mode == AuthMode::TwilioSignature) {
     if (config.auth_token.empty()) {
       return error_reply(Error{ErrorCode::NotConfigured,
                                "not configured: set AUTH_TOKEN (X-Twilio-Signature is keyed by the Auth Token)"},

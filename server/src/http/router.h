@@ -30,6 +30,9 @@ enum class AuthMode {
   None,             ///< operations endpoints (/healthz, /readyz, /metrics)
   FlexToken,        ///< browser-facing: `Token` validated against IAM (403 text body on failure)
   TwilioSignature,  ///< Studio / TaskRouter-facing: valid X-Twilio-Signature (403 JSON on failure)
+  /// Either: a request carrying an X-Twilio-Signature header is checked as TwilioSignature, any other
+  /// as FlexToken (e.g. /identify-user, called by Studio and by the plugin).
+  TwilioSignatureOrFlexToken,
 };
 
 /// What kind of body a request carried.

@@ -79,7 +79,7 @@ test('the flexcore tab shows values computed by the wasm core inside the page', 
   const { page, harnessPage } = ctx;
 
   await harnessPage.selectTask(VALID_TASK);
-  assert.deepEqual(await harnessPage.tabNames(), ['info', 'flexcore'], 'the plugin added its tab after Info');
+  assert.deepEqual(await harnessPage.tabNames(), ['info', 'flexcore', 'customer-context'], 'the plugin added its tabs after Info');
   await harnessPage.openTab('flexcore');
   assert.equal(await harnessPage.waitForCore(), 'ready', `core failed to load: ${await harnessPage.alertText()}`);
 

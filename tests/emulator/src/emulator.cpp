@@ -5,6 +5,7 @@
 #include "http_util.h"
 #include "iam_module.h"
 #include "insights_module.h"
+#include "segment_module.h"
 #include "twilio_error.h"
 #include "webhook_sender.h"
 
@@ -100,6 +101,7 @@ Emulator::Emulator(EmulatorConfig config)
   const ModuleContext context{config_, contracts_};
   modules_.push_back(std::make_unique<IamModule>(context));
   modules_.push_back(std::make_unique<InsightsModule>(context));
+  modules_.push_back(std::make_unique<SegmentModule>(context));
   for (auto& module : modules_) module->register_routes(router_, control_);
   register_control_routes();
 

@@ -139,3 +139,25 @@ test('displayTimestamp, normalizeProfileIdentifier and profilePath', async () =>
   assert.throws(() => core.normalizeProfileIdentifier('a/b', 'x'), isCode('InvalidArgument', /^idType must be/));
   assert.throws(() => core.profilePath(42, 'user_id', 'x'), isCode('InvalidArgument', /spaceId/));
 });
+
+test('contextRows: a context with more keys than maxRows gives the same rows from the object and from its text', async () => {
+  const core = await loadCore();
+  const context = { 7: 'seven', 3: 'three' };
+  for (let i = 0; i < 1500; i++) context[`k${i}`] = i % 3 === 0 ? { nested: [i, `v${i}`] } : `value ${i}`;
+  context.skipped = undefined; // JSON.stringify drops it: no row, not counted
+  context.fn = () => 1;
+  context.when = new Date(Date.UTC(2026, 0, 2)); // toJSON: a string row
+  context.late = { toJSON: () => undefined }; // toJSON → undefined: dropped, even past maxRows
+  const attributes = { channel: 'chat', context };
+  for (const options of [undefined, { maxRows: 10 }, { maxRows: 1 }, { maxRows: 2000 }, { flatten: true }, { maxRows: 5, flatten: true }]) {
+    const fromObject = core.contextRows(attributes, options);
+    const fromText = core.contextRows(JSON.stringify(attributes), options);
+    assert.deepEqual(fromObject, fromText, JSON.stringify(options));
+  }
+  const rows = core.contextRows(attributes, { maxRows: 10 });
+  assert.equal(rows.length, 11);
+  assert.deepEqual(rows.slice(0, 3).map((r) => r.key), ['3', '7', 'k0']);
+  assert.equal(rows[10].kind, 'omitted');
+  assert.equal(rows[10].value, `${1500 + 2 + 1 - 10} more not shown`);
+  assert.throws(() => core.contextRows({ context: { ...context, big: 1n } }, { maxRows: 10 }), { code: 'InvalidArgument' });
+});

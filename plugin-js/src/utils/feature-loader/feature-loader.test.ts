@@ -27,6 +27,10 @@ it('registers the core-status feature by default and logs the hook by name', () 
     failed: [],
   });
   expect(flexMock.TaskCanvasTabs.Content.fragments).toHaveLength(1);
+    installed: ['core-status/addFlexcoreTabToTaskCanvasTabs', 'customer-context/addCustomerTabToTaskCanvasTabs'],
+    failed: [],
+  });
+  expect(flexMock.TaskCanvasTabs.Content.fragments).toHaveLength(2);
   expect(info).toHaveBeenCalledWith('[plugin-flexcore]', 'core-status: registered addFlexcoreTabToTaskCanvasTabs → TaskCanvasTabs');
 });
 
@@ -66,6 +70,7 @@ it('isolates features: a feature or hook that throws is logged and the others st
   };
   const report = initFeatures(Flex, flexMock.__manager, [broken, brokenHook, ...FEATURES]);
   expect(report.installed).toEqual(['core-status/addFlexcoreTabToTaskCanvasTabs', 'segment-lookup/addSegmentLookupToAgentDesktopPanel2']);
+  expect(report.installed).toEqual(['core-status/addFlexcoreTabToTaskCanvasTabs', 'customer-context/addCustomerTabToTaskCanvasTabs']);
   expect(report.failed.map((f) => f.feature)).toEqual(['broken-feature', 'broken-hook']);
   expect(error).toHaveBeenCalledWith(
     '[plugin-flexcore]',

@@ -2,6 +2,7 @@ import type * as Flex from '@twilio/flex-ui';
 
 import coreStatus from '../../feature-library/core-status';
 import segmentLookup from '../../feature-library/segment-lookup';
+import customerContext from '../../feature-library/customer-context';
 import type { Feature, FlexGlobal } from '../../types/feature';
 import { getFlexcoreConfig } from '../configuration';
 import { logger } from '../logger';
@@ -9,6 +10,7 @@ import { hookName, installHook } from './components';
 
 /** Every feature of the plugin, in registration order (explicit list, no glob loader). */
 export const FEATURES: readonly Feature[] = [coreStatus, segmentLookup];
+export const FEATURES: readonly Feature[] = [coreStatus, customerContext];
 
 /** What initFeatures() did, for logs and tests. */
 export interface InitReport {

@@ -134,13 +134,73 @@ function jsonText(value: unknown, name: string): string {
   return text;
 }
 
+/**
+ * The core's default `DisplayOptions::max_rows` (wasm/core/include/flexcore/customer_context.h). Only an upper
+ * bound matters here: a value larger than the core's makes contextText below serialise more, never differently.
+ */
+const CORE_DEFAULT_MAX_ROWS = 1000;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+/**
+ * `{"context": …}` for a plain-object context with more top-level keys than the core will show (no flatten):
+ * the keys are written in `Object.keys` order as JSON.stringify would, but the values of keys past the
+ * `shown` first ones are written as `0` — the core never displays them, it only counts them for the
+ * "<n> more not shown" marker (without flatten one key is one row). Keys whose value JSON.stringify would
+ * drop (undefined, functions, symbols) are dropped the same way; tail values with a `toJSON` method are
+ * serialised in full so their dropping stays exact (a cycle inside a value that is never shown is the one
+ * difference: it is not visited, so it does not throw). Saves serialising (and the core scanning) the rows that are
+ * never shown: the 400 KB case of the P2 benchmark.
+ */
+/** Characters JSON.stringify escapes in a string (quote, backslash, C0 controls, lone surrogates). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function contextText(context: Record<string, unknown>, keys: string[], shown: number): string {
+  // String concatenation (V8 ropes) measured ~2.5x faster here than collecting parts and joining them.
+  let out = '{"context":{';
+  let written = 0;
+  for (const key of keys) {
+    let value = context[key];
+    let text: string | undefined;
+    const hasToJSON = value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function';
+    if (written < shown || hasToJSON) {
+      if (hasToJSON) value = (value as { toJSON: (key: string) => unknown }).toJSON(key);
+      text = JSON.stringify(value);
+    } else {
+      const type = typeof value;
+      if (type === 'bigint') text = JSON.stringify(value); // throws as JSON.stringify of the whole would
+      else text = type === 'undefined' || type === 'function' || type === 'symbol' ? undefined : '0';
+    }
+    if (text === undefined) continue;
+    out += `${written === 0 ? '' : ','}${NEEDS_ESCAPE.test(key) ? JSON.stringify(key) : `"${key}"`}:${text}`;
+    written += 1;
+  }
+  return `${out}}}`;
+}
+
 /** The text the core needs for contextRows: the attributes text, or `{"context": …}` of an object. */
-function attributesText(attributes: unknown): string {
+function attributesText(attributes: unknown, flatten = false, maxRows = -1): string {
   if (typeof attributes === 'string') return attributes;
   if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) {
     throw new CoreError('InvalidArgument', `attributes: expected a JSON object or its text, got ${describe(attributes)}`);
   }
-  return jsonText({ context: (attributes as { context?: unknown }).context }, 'attributes');
+  const context = (attributes as { context?: unknown }).context;
+  if (!flatten && isPlainObject(context)) {
+    const shown = maxRows >= 0 ? maxRows : CORE_DEFAULT_MAX_ROWS;
+    const keys = Object.keys(context);
+    if (keys.length > shown + 1) {
+      try {
+        return contextText(context, keys, shown);
+      } catch (error) {
+        throw new CoreError('InvalidArgument', `attributes: cannot be written as JSON (${error instanceof Error ? error.message : String(error)})`);
+      }
+    }
+  }
+  return jsonText({ context }, 'attributes');
 }
 
 type Limits = [boolean, number, number, number, number];
@@ -198,7 +258,7 @@ export function bindCustomerContext(raw: RawModule): CustomerContextApi {
   return {
     contextRows(attributes, options) {
       const [flatten, depth, keyLength, valueLength, rows] = limits(options);
-      const text = attributesText(attributes);
+      const text = attributesText(attributes, flatten, rows);
       return decodeRows(
         withUtf8(raw, text, (address, length) => raw._contextRows(address, length, flatten, depth, keyLength, valueLength, rows)),
       );
