@@ -84,4 +84,9 @@ void register_operations_routes(Router& router, App& app);
 /// GET|POST /session (Flex token): {"identity","roles","workerSid","expiration"}.
 void register_session_routes(Router& router, App& app);
 
+/// Agent extensions (issue 6): /admin/list, /admin/extensions, /admin/update, /admin/update-status,
+/// /admin/publish, /admin/audit (Flex token; writes need admin or supervisor) and the Studio lookup
+/// /agent-extensions + /agentExtensions (Twilio signature). Store: <FLEXCORE_DATA_DIR>/agent-extensions.sqlite.
+void register_agent_extensions_routes(Router& router, App& app);
+
 }  // namespace flexcore::server
