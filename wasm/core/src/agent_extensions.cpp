@@ -312,10 +312,19 @@ Result<Page> ExtensionTable::query(const Query& query) const {
       }
       return 0;
     };
-    if (query.sort_dir == SortDirection::Ascending) {
-      std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return compare(a, b) < 0; });
+    // Stable order = the comparison, then the row index. Only the rows up to the end of the requested page
+    // need to be in order: a partial sort (heap of `needed` rows) when that is a small part of the matches.
+    const bool descending = query.sort_dir == SortDirection::Descending;
+    auto before = [&](std::uint32_t a, std::uint32_t b) {
+      const int c = compare(a, b);
+      if (c != 0) return descending ? c > 0 : c < 0;
+      return a < b;
+    };
+    const std::uint64_t needed = static_cast<std::uint64_t>(query.page) * query.page_size;
+    if (needed < order.size() / 4) {
+      std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(needed), order.end(), before);
     } else {
-      std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return compare(a, b) > 0; });
+      std::sort(order.begin(), order.end(), before);
     }
   }
   Page page;
