@@ -22,7 +22,14 @@ const withFlexcoreAttributes = (flexcore: unknown): void => {
 
 it('registers the core-status feature by default and logs the hook by name', () => {
   const report = initFeatures(Flex, flexMock.__manager);
-  expect(report).toEqual({ installed: ['core-status/addFlexcoreTabToTaskCanvasTabs'], failed: [] });
+  expect(report).toEqual({
+    installed: [
+      'core-status/addFlexcoreTabToTaskCanvasTabs',
+      'agent-extensions/addAgentExtensionsView',
+      'agent-extensions/addAgentExtensionsSideLink',
+    ],
+    failed: [],
+  });
   expect(flexMock.TaskCanvasTabs.Content.fragments).toHaveLength(1);
   expect(info).toHaveBeenCalledWith('[plugin-flexcore]', 'core-status: registered addFlexcoreTabToTaskCanvasTabs → TaskCanvasTabs');
 });
@@ -35,7 +42,10 @@ it('registers nothing when flexcore is disabled in ui_attributes', () => {
 
 it('skips a feature disabled by its own key', () => {
   withFlexcoreAttributes({ core_status: { enabled: false } });
-  expect(initFeatures(Flex, flexMock.__manager).installed).toEqual([]);
+  expect(initFeatures(Flex, flexMock.__manager).installed).toEqual([
+    'agent-extensions/addAgentExtensionsView',
+    'agent-extensions/addAgentExtensionsSideLink',
+  ]);
 });
 
 it('isolates features: a feature or hook that throws is logged and the others still register', () => {
@@ -60,7 +70,11 @@ it('isolates features: a feature or hook that throws is logged and the others st
     }),
   };
   const report = initFeatures(Flex, flexMock.__manager, [broken, brokenHook, ...FEATURES]);
-  expect(report.installed).toEqual(['core-status/addFlexcoreTabToTaskCanvasTabs']);
+  expect(report.installed).toEqual([
+    'core-status/addFlexcoreTabToTaskCanvasTabs',
+    'agent-extensions/addAgentExtensionsView',
+    'agent-extensions/addAgentExtensionsSideLink',
+  ]);
   expect(report.failed.map((f) => f.feature)).toEqual(['broken-feature', 'broken-hook']);
   expect(error).toHaveBeenCalledWith(
     '[plugin-flexcore]',
