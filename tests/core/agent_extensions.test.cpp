@@ -472,3 +472,17 @@ TEST_CASE("every page of a large table equals the same slice of the fully stable
     }
   }
 }
+
+TEST_CASE("an empty table answers sorted and filtered queries with an empty page", "[core][agent_extensions]") {
+  const ExtensionTable empty;
+  Query q;
+  q.sort_by = Column::WorkerFullName;
+  q.filter = "x";
+  auto page = empty.query(q);
+  REQUIRE(page.ok());
+  CHECK(page.value().total == 0);
+  CHECK(page.value().page_count == 0);
+  const ExtensionTable one(Rows{row(1, "A", "1")});
+  q.filter.clear();
+  CHECK(one.query(q).value().items.size() == 1);
+}

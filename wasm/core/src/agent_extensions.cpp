@@ -372,7 +372,7 @@ Result<Page> ExtensionTable::query(const Query& query) const {
     }
   }
   order.resize(matches);
-  if (query.sort_by) {
+  if (query.sort_by && order.size() > 1) {  // (a default-constructed table has no rank cache and no rows)
     // Stable order = the key's rank, then the row index. Only the rows up to the end of the requested page
     // need to be in order: a partial sort (heap of `needed` rows) when that is a small part of the matches.
     const std::uint32_t* rank = ranks(*query.sort_by, query.numeric).data();

@@ -74,6 +74,7 @@ test('the embind class _ExtensionTable (declared in raw.d.ts) answers result rec
     const page = table.query('{}');
     assert.equal(page.ok, true);
     assert.ok(page.value instanceof Uint8Array);
+    assert.equal(table.query('{"sortBy":"workerFullName","filter":"a"}').ok, true, 'a sorted query before load()');
     const bad = table.query('{"page":0}');
     assert.equal(bad.ok, false);
     assert.equal(bad.error.code, 'InvalidArgument');
