@@ -76,6 +76,7 @@ void configure_server(httplib::Server& server, App& app) {
     register_session_routes(app.router(), app);
     register_segment_lookup_routes(app.router(), app);
     register_customer_context_routes(app.router(), app);
+    register_agent_extensions_routes(app.router(), app);
     app.impl_->configured = true;
   }
   const Config& config = app.config();

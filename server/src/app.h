@@ -89,5 +89,9 @@ void register_segment_lookup_routes(Router& router, App& app);
 /// GET|POST /fetch-persona (Flex token), POST /fetch-persona-studio (X-Twilio-Signature), POST
 /// /identify-user (either): Segment customer context (issue 5; server/README.md "Customer context").
 void register_customer_context_routes(Router& router, App& app);
+/// Agent extensions (issue 6): /admin/list, /admin/extensions, /admin/update, /admin/update-status,
+/// /admin/publish, /admin/audit (Flex token; writes need admin or supervisor) and the Studio lookup
+/// /agent-extensions + /agentExtensions (Twilio signature). Store: <FLEXCORE_DATA_DIR>/agent-extensions.sqlite.
+void register_agent_extensions_routes(Router& router, App& app);
 
 }  // namespace flexcore::server

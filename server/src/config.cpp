@@ -302,6 +302,8 @@ const std::vector<SettingSpec>& setting_specs() {
                     "Public base URL Twilio calls (behind a proxy); X-Twilio-Signature is checked against it"));
     s.push_back(text("FLEXCORE_DATA_DIR", "Directory for local state (SQLite stores)"));
     s.back().default_value = "./data";
+    s.push_back(integer("FLEXCORE_AGENT_EXTENSIONS_SEED_COMPAT", "0", 0, 1,
+                        "1 = the Studio lookup answers an unknown extension with the seed's empty 200 instead of 404"));
     // Upstream base URLs
     s.push_back(url("FLEXCORE_IAM_URL", "", "Twilio IAM base URL (Flex token validation)", "iam"));
     s.push_back(url("FLEXCORE_TASKROUTER_URL", "", "TaskRouter API base URL", "taskrouter"));

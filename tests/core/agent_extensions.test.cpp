@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -427,4 +428,61 @@ TEST_CASE("result JSON: pages, diffs, validations and lookup tables", "[core][ag
   const json table = json::parse(to_json(build_lookup_table(Rows{row(2, "B", "9"), row(1, "A", "10")}).value()));
   CHECK(table == json::array({json{{"extensionNumber", "10"}, {"workerSid", wk(1)}, {"workerFullName", "A"}},
                               json{{"extensionNumber", "9"}, {"workerSid", wk(2)}, {"workerFullName", "B"}}}));
+}
+
+TEST_CASE("every page of a large table equals the same slice of the fully stable-sorted rows", "[core][agent_extensions]") {
+  // 2,000 rows with many equal keys: pages near the start take the partial-sort path, later ones the full
+  // sort; both must give exactly the slices of a stable sort (equal keys keep the rows' order).
+  Rows rows;
+  for (int i = 0; i < 2000; ++i) {
+    rows.push_back(row(i, "Name " + std::to_string((i * 7) % 13), std::to_string((i * 31) % 97), "", ""));
+  }
+  const ExtensionTable table(rows);
+  for (const auto dir : {SortDirection::Ascending, SortDirection::Descending}) {
+    for (const auto column : {Column::WorkerFullName, Column::ExtensionNumber}) {
+      for (const bool numeric : {false, true}) {
+        std::vector<std::size_t> expected(rows.size());
+        for (std::size_t i = 0; i < rows.size(); ++i) expected[i] = i;
+        auto key = [&](std::size_t i) -> std::string {
+          return column == Column::WorkerFullName ? rows[i].worker_full_name : rows[i].extension_number;
+        };
+        std::stable_sort(expected.begin(), expected.end(), [&](std::size_t a, std::size_t b) {
+          if (numeric && column == Column::ExtensionNumber) {
+            const long x = std::stol(key(a)), y = std::stol(key(b));
+            return dir == SortDirection::Ascending ? x < y : x > y;
+          }
+          return dir == SortDirection::Ascending ? key(a) < key(b) : key(a) > key(b);
+        });
+        for (std::uint32_t page : {1U, 2U, 3U, 10U, 40U}) {
+          Query q;
+          q.sort_by = column;
+          q.sort_dir = dir;
+          q.numeric = numeric;
+          q.page = page;
+          q.page_size = 50;
+          auto result = table.query(q);
+          REQUIRE(result.ok());
+          REQUIRE(result.value().items.size() == 50);
+          for (std::size_t i = 0; i < 50; ++i) {
+            INFO("page " << page << " item " << i);
+            CHECK(result.value().items[i].worker_sid == rows[expected[(page - 1) * 50 + i]].worker_sid);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("an empty table answers sorted and filtered queries with an empty page", "[core][agent_extensions]") {
+  const ExtensionTable empty;
+  Query q;
+  q.sort_by = Column::WorkerFullName;
+  q.filter = "x";
+  auto page = empty.query(q);
+  REQUIRE(page.ok());
+  CHECK(page.value().total == 0);
+  CHECK(page.value().page_count == 0);
+  const ExtensionTable one(Rows{row(1, "A", "1")});
+  q.filter.clear();
+  CHECK(one.query(q).value().items.size() == 1);
 }

@@ -90,6 +90,37 @@ val build_lookup_table_js(double address, double length) {
   });
 }
 
+// The rows of one table held inside the module (issue 6, P3): load once, query many times; only the
+// requested page crosses the boundary. JS owns the handle and must call delete() (the facade's dispose()).
+class ExtensionTableHandle {
+ public:
+  // Replaces the rows with the JSON array of `length` bytes at `address`. Result: the row count.
+  val load(double address, double length) {
+    return guard([&]() -> Result<double> {
+      auto texts = heap_texts(address, length, 0);
+      if (!texts.ok()) return texts.error();
+      auto rows = ax::parse_extensions(texts.value().first, "rows");
+      if (!rows.ok()) return rows.error();
+      table_ = ax::ExtensionTable(std::move(rows).value());
+      return static_cast<double>(table_.size());
+    });
+  }
+  // One page (Page JSON bytes) for a query JSON.
+  val query(const std::string& query_json) const {
+    return guard([&]() -> Result<Utf8Bytes> {
+      auto query = ax::parse_query(query_json);
+      if (!query.ok()) return query.error();
+      auto page = table_.query(query.value());
+      if (!page.ok()) return page.error();
+      return Utf8Bytes{ax::to_json(page.value())};
+    });
+  }
+  double size() const { return static_cast<double>(table_.size()); }
+
+ private:
+  ax::ExtensionTable table_;
+};
+
 }  // namespace
 }  // namespace flexcore::bindings
 
@@ -99,4 +130,9 @@ EMSCRIPTEN_BINDINGS(flexcore_agent_extensions) {
   emscripten::function("_queryExtensions", &query_extensions_js);
   emscripten::function("_diffExtensions", &diff_extensions_js);
   emscripten::function("_buildLookupTable", &build_lookup_table_js);
+  emscripten::class_<ExtensionTableHandle>("_ExtensionTable")
+      .constructor<>()
+      .function("load", &ExtensionTableHandle::load)
+      .function("query", &ExtensionTableHandle::query)
+      .function("size", &ExtensionTableHandle::size);
 }

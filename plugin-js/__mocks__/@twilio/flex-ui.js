@@ -142,9 +142,22 @@ const Notifications = {
   }),
 };
 
+// Views and side navigation (agent-extensions): ViewCollection and SideNav are content stores; View and
+// SideLink render their children (Flex shows one View of the collection at a time, chosen by NavigateToView).
+const ViewCollection = programmable('ViewCollection');
+const SideNav = programmable('SideNav');
+function View({ children }) {
+  return React.createElement(React.Fragment, null, children);
+}
+function SideLink({ children, onClick }) {
+  return React.createElement('button', { type: 'button', onClick }, children);
+}
+
 /** Clears every content store, listener and the mock task (call in beforeEach). */
 function resetFlexMock() {
   for (const c of [TaskCanvasTabs, AgentDesktopView.Panel1, AgentDesktopView.Panel2, TaskInfoPanel]) c.Content.reset();
+  ViewCollection.Content.reset();
+  SideNav.Content.reset();
   TaskChannels.registered = [];
   Notifications.registered = {};
   Notifications.shown = [];
@@ -165,6 +178,10 @@ module.exports = {
   DefaultTaskChannels,
   Notifications,
   withTaskContext,
+  ViewCollection,
+  SideNav,
+  View,
+  SideLink,
   // test helpers (not part of Flex)
   __manager: manager,
   __setMockTask: setMockTask,

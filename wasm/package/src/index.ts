@@ -41,6 +41,7 @@ export type {
   ExtensionQuery,
   ExtensionRow,
   ExtensionRows,
+  ExtensionTable,
   ExtensionValidation,
   ExtensionValidationOptions,
   ExtensionWorker,

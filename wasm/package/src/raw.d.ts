@@ -110,6 +110,20 @@ export interface RawAgentExtensions {
   _diffExtensions(address: number, draftLength: number, publishedLength: number): RawResult<Uint8Array>;
   /** agent_extensions::build_lookup_table(published) → entries JSON. @see agent_extensions.h */
   _buildLookupTable(address: number, length: number): RawResult<Uint8Array>;
+  /** embind class agent_extensions::ExtensionTable held in the module (load once, query many times). */
+  _ExtensionTable: new () => NativeExtensionTable;
+}
+
+/** An embind ExtensionTable instance; JS owns it and must call delete(). @internal */
+export interface NativeExtensionTable {
+  /** Replaces the rows with the JSON array of `length` bytes at `address` → the row count. */
+  load(address: number, length: number): RawResult<number>;
+  /** One page (Page JSON bytes) for a query JSON. */
+  query(queryJson: string): RawResult<Uint8Array>;
+  /** Rows held. */
+  size(): number;
+  /** Frees the C++ object (embind). */
+  delete(): void;
 }
 
 /** Heap access the facade needs to pass large inputs as bytes. @internal */

@@ -100,3 +100,31 @@ test('buildLookupTable maps extensions to workers and rejects duplicates', async
   assert.throws(() => core.buildLookupTable([row(1, 'A', '7'), row(2, 'B', '7')]), isCode('AlreadyExists', /^extension 7 is assigned to both/));
   assert.throws(() => core.buildLookupTable([row(1, 'A', '')]), isCode('InvalidArgument', /extensionNumber is empty/));
 });
+
+test('createExtensionTable holds the rows in the core: load once, query many times, dispose', async () => {
+  const core = await loadCore();
+  const rows = [];
+  for (let i = 0; i < 3000; i++) rows.push(stored(i, `Agent ${i % 37}`, String(100000 + ((i * 7919) % 3000)), 'sam', `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`));
+  const table = core.createExtensionTable(rows);
+  assert.equal(table.size, 3000);
+  for (const query of [
+    {},
+    { filter: 'agent 3', sortBy: 'workerFullName', page: 2, pageSize: 20 },
+    { sortBy: 'extensionNumber', sortDir: 'desc', page: 5, pageSize: 100 },
+    { sortBy: 'extensionNumber', numeric: true, page: 30, pageSize: 100 },
+    { sortBy: 'updatedAt', filter: 'WK', pageSize: 7, page: 400 },
+  ]) {
+    assert.deepEqual(table.query(query), core.queryExtensions(rows, query), JSON.stringify(query));
+  }
+  // load() replaces the rows; JSON text is accepted as well.
+  assert.equal(table.load(JSON.stringify(rows.slice(0, 10))), 10);
+  assert.equal(table.query({ pageSize: 1000 }).total, 10);
+  assert.throws(() => table.query({ sortBy: 'salary' }), isCode('InvalidArgument', /sortBy must be one of/));
+  assert.throws(() => table.load([{ workerSid: 5 }]), isCode('InvalidArgument', /rows\[0\]\.workerSid: expected a string/));
+  assert.equal(table.size, 10, 'a failed load keeps the rows');
+  table.dispose();
+  table.dispose();
+  assert.equal(table.size, 0);
+  assert.throws(() => table.query({}), isCode('InvalidArgument', /used after dispose/));
+  assert.throws(() => core.createExtensionTable('{"not":"an array"}'), isCode('InvalidArgument', /rows: expected a JSON array/));
+});

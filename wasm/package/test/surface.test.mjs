@@ -63,3 +63,24 @@ test('every raw function returns an {ok, value} or {ok:false, error:{code, messa
     }
   }
 });
+
+test('the embind class _ExtensionTable (declared in raw.d.ts) answers result records and is freed by delete()', async () => {
+  const raw = await loadRawCore();
+  const text = readFileSync(new URL('../src/raw.d.ts', import.meta.url), 'utf8');
+  assert.match(text, /_ExtensionTable: new \(\) => NativeExtensionTable;/);
+  const table = new raw._ExtensionTable();
+  try {
+    assert.equal(table.size(), 0);
+    const page = table.query('{}');
+    assert.equal(page.ok, true);
+    assert.ok(page.value instanceof Uint8Array);
+    assert.equal(table.query('{"sortBy":"workerFullName","filter":"a"}').ok, true, 'a sorted query before load()');
+    const bad = table.query('{"page":0}');
+    assert.equal(bad.ok, false);
+    assert.equal(bad.error.code, 'InvalidArgument');
+    const load = table.load(-1, 0);
+    assert.equal(load.ok, false);
+  } finally {
+    table.delete();
+  }
+});

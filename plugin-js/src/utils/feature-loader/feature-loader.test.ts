@@ -24,6 +24,11 @@ it('registers the core-status feature by default and logs the hook by name', () 
   const report = initFeatures(Flex, flexMock.__manager);
   expect(report).toEqual({
     installed: ['core-status/addFlexcoreTabToTaskCanvasTabs', 'segment-lookup/addSegmentLookupToAgentDesktopPanel2'],
+    installed: [
+      'core-status/addFlexcoreTabToTaskCanvasTabs',
+      'agent-extensions/addAgentExtensionsView',
+      'agent-extensions/addAgentExtensionsSideLink',
+    ],
     failed: [],
   });
   expect(flexMock.TaskCanvasTabs.Content.fragments).toHaveLength(1);
@@ -45,6 +50,10 @@ it('skips a feature disabled by its own key', () => {
   expect(initFeatures(Flex, flexMock.__manager).installed).not.toContain('core-status/addFlexcoreTabToTaskCanvasTabs');
   withFlexcoreAttributes({ segment_lookup: { enabled: false } });
   expect(initFeatures(Flex, flexMock.__manager).installed).not.toContain('segment-lookup/addSegmentLookupToAgentDesktopPanel2');
+  expect(initFeatures(Flex, flexMock.__manager).installed).toEqual([
+    'agent-extensions/addAgentExtensionsView',
+    'agent-extensions/addAgentExtensionsSideLink',
+  ]);
 });
 
 it('isolates features: a feature or hook that throws is logged and the others still register', () => {
@@ -71,6 +80,11 @@ it('isolates features: a feature or hook that throws is logged and the others st
   const report = initFeatures(Flex, flexMock.__manager, [broken, brokenHook, ...FEATURES]);
   expect(report.installed).toEqual(['core-status/addFlexcoreTabToTaskCanvasTabs', 'segment-lookup/addSegmentLookupToAgentDesktopPanel2']);
   expect(report.installed).toEqual(['core-status/addFlexcoreTabToTaskCanvasTabs', 'customer-context/addCustomerTabToTaskCanvasTabs']);
+  expect(report.installed).toEqual([
+    'core-status/addFlexcoreTabToTaskCanvasTabs',
+    'agent-extensions/addAgentExtensionsView',
+    'agent-extensions/addAgentExtensionsSideLink',
+  ]);
   expect(report.failed.map((f) => f.feature)).toEqual(['broken-feature', 'broken-hook']);
   expect(error).toHaveBeenCalledWith(
     '[plugin-flexcore]',

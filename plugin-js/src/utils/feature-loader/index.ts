@@ -3,6 +3,7 @@ import type * as Flex from '@twilio/flex-ui';
 import coreStatus from '../../feature-library/core-status';
 import segmentLookup from '../../feature-library/segment-lookup';
 import customerContext from '../../feature-library/customer-context';
+import agentExtensions from '../../feature-library/agent-extensions';
 import type { Feature, FlexGlobal } from '../../types/feature';
 import { getFlexcoreConfig } from '../configuration';
 import { logger } from '../logger';
@@ -11,6 +12,7 @@ import { hookName, installHook } from './components';
 /** Every feature of the plugin, in registration order (explicit list, no glob loader). */
 export const FEATURES: readonly Feature[] = [coreStatus, segmentLookup];
 export const FEATURES: readonly Feature[] = [coreStatus, customerContext];
+export const FEATURES: readonly Feature[] = [coreStatus, agentExtensions];
 
 /** What initFeatures() did, for logs and tests. */
 export interface InitReport {

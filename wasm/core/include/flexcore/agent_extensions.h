@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -140,8 +141,16 @@ class ExtensionTable {
   Result<Page> query(const Query& query) const;
 
  private:
+  struct RankCache;
+  /// Dense rank of every row for a sort key (equal keys, equal rank), computed on first use and cached.
+  const std::vector<std::uint32_t>& ranks(Column column, bool numeric) const;
+
   std::vector<Extension> rows_;
   std::vector<std::string> folded_names_, folded_sids_, folded_updated_by_;
+  /// Every row's filter text, folded: name '\0' extension '\0' worker SID '\0', rows back to back.
+  std::string haystack_;
+  std::vector<std::uint32_t> row_start_;  ///< offset of each row in haystack_, plus the end
+  std::shared_ptr<RankCache> rank_cache_;  ///< shared by copies (rows are immutable)
 };
 
 /// ExtensionTable(rows).query(query), for one-off queries.

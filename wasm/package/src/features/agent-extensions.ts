@@ -3,7 +3,7 @@
  * the draft ↔ published diff and the extension → worker lookup table.
  */
 import { CoreError } from '../errors.js';
-import { utf8Text, withUtf8Parts } from '../boundary.js';
+import { unwrap, utf8Text, withUtf8Parts } from '../boundary.js';
 import type { RawModule } from '../load.js';
 
 /**
@@ -104,7 +104,38 @@ export interface ExtensionWorker {
   workerFullName: string;
 }
 
+/**
+ * Rows held inside the wasm module (issue 6, P3): load them once, query many times; only the requested page
+ * crosses the boundary. Call {@link ExtensionTable.dispose} when done (the rows live in the wasm heap, which
+ * JavaScript's garbage collector does not see).
+ */
+export interface ExtensionTable {
+  /** Rows held (0 after dispose()). */
+  readonly size: number;
+  /**
+   * Replaces the rows.
+   * @returns the row count.
+   * @throws {CoreError} `InvalidArgument` for a bad row ("rows[3].workerSid: expected a string, got number") or
+   *   after dispose(); `ResourceExhausted` when the heap cannot hold them.
+   */
+  load(rows: ExtensionRows): number;
+  /**
+   * Filters, sorts and pages the held rows exactly as {@link AgentExtensionsApi.queryExtensions}.
+   * @throws {CoreError} `InvalidArgument` naming the bad option, or after dispose().
+   */
+  query(query?: ExtensionQuery): ExtensionPage;
+  /** Frees the rows in the wasm heap. Idempotent; later load/query calls throw InvalidArgument. */
+  dispose(): void;
+}
+
 export interface AgentExtensionsApi {
+  /**
+   * A table of rows held inside the core (load once, query many times).
+   * @param rows initial rows (optional; see {@link ExtensionTable.load}).
+   * @throws {CoreError} as {@link ExtensionTable.load}.
+   */
+  createExtensionTable(rows?: ExtensionRows): ExtensionTable;
+
   /**
    * Validates one row before it is saved and returns EVERY problem (seed-behaviour 3.5 CORRECT): name
    * required; extension number trimmed, ASCII digits only (`-5`, `1.5`, `1e3`, `0x1F`, `١٢٣` rejected),
@@ -178,8 +209,49 @@ function parse<T>(bytes: Uint8Array): T {
   return JSON.parse(utf8Text(bytes)) as T;
 }
 
+function createTable(raw: RawModule, rows: ExtensionRows | undefined): ExtensionTable {
+  let native: ReturnType<typeof newNative> | undefined = newNative(raw);
+  const live = () => {
+    if (!native) throw new CoreError('InvalidArgument', 'extension table: used after dispose()');
+    return native;
+  };
+  const table: ExtensionTable = {
+    get size() {
+      return native ? native.size() : 0;
+    },
+    load(next) {
+      const handle = live();
+      return withUtf8Parts(raw, [rowsText(next, 'rows')], (address, [length]) => handle.load(address, length));
+    },
+    query(query) {
+      const queryJson = optionsText(query, 'query');
+      return parse<ExtensionPage>(unwrap(live().query(queryJson)));
+    },
+    dispose() {
+      if (native) native.delete();
+      native = undefined;
+    },
+  };
+  if (rows !== undefined) {
+    try {
+      table.load(rows);
+    } catch (error) {
+      table.dispose();
+      throw error;
+    }
+  }
+  return table;
+}
+
+function newNative(raw: RawModule) {
+  return new raw._ExtensionTable();
+}
+
 export function bindAgentExtensions(raw: RawModule): AgentExtensionsApi {
   return {
+    createExtensionTable(rows) {
+      return createTable(raw, rows);
+    },
     validateExtension(entry, existing = [], options) {
       if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
         throw new CoreError('InvalidArgument', `entry: expected a row object, got ${describe(entry)}`);

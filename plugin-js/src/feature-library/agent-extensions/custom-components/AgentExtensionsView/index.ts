@@ -1,0 +1,2 @@
+export { AgentExtensionsView, MESSAGES } from './AgentExtensionsView';
+export type { AgentExtensionsViewProps } from './AgentExtensionsView';
