@@ -4,6 +4,7 @@
 #include "connection.h"
 #include "http_util.h"
 #include "iam_module.h"
+#include "taskrouter_module.h"
 #include "voice_module.h"
 #include "twilio_error.h"
 #include "webhook_sender.h"
@@ -99,6 +100,7 @@ Emulator::Emulator(EmulatorConfig config)
   // Built-in modules. Later issues add theirs here (README.md "Adding a module").
   const ModuleContext context{config_, contracts_};
   modules_.push_back(std::make_unique<IamModule>(context));
+  modules_.push_back(std::make_unique<TaskRouterModule>(context));
   modules_.push_back(std::make_unique<VoiceModule>(context));
   for (auto& module : modules_) module->register_routes(router_, control_);
   register_control_routes();
