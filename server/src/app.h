@@ -84,4 +84,8 @@ void register_operations_routes(Router& router, App& app);
 /// GET|POST /session (Flex token): {"identity","roles","workerSid","expiration"}.
 void register_session_routes(Router& router, App& app);
 
+/// POST /taskrouter/events (X-Twilio-Signature; hang up by, issue 8) and, when
+/// HANG_UP_BY_CONFERENCE_CALLBACK=1, POST /voice/conference-status. See server/README.md.
+void register_hang_up_by_routes(Router& router, App& app);
+
 }  // namespace flexcore::server
