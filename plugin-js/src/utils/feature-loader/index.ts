@@ -1,13 +1,14 @@
 import type * as Flex from '@twilio/flex-ui';
 
 import coreStatus from '../../feature-library/core-status';
+import hangUpBy from '../../feature-library/hang-up-by';
 import type { Feature, FlexGlobal } from '../../types/feature';
 import { getFlexcoreConfig } from '../configuration';
 import { logger } from '../logger';
 import { hookName, installHook } from './components';
 
 /** Every feature of the plugin, in registration order (explicit list, no glob loader). */
-export const FEATURES: readonly Feature[] = [coreStatus];
+export const FEATURES: readonly Feature[] = [coreStatus, hangUpBy];
 
 /** What initFeatures() did, for logs and tests. */
 export interface InitReport {
