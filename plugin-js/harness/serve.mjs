@@ -85,12 +85,15 @@ function validateServerUrl(value) {
  *   serverUrl: flexcore-server base URL put into ui_attributes.
  * @returns {Promise<{url: string, port: number, close: () => Promise<void>}>}
  */
-export async function startHarnessServer({ port = DEFAULT_PORT, bundlePath = DEFAULT_BUNDLE, serverUrl, log = () => {} } = {}) {
+export async function startHarnessServer({ port = DEFAULT_PORT, bundlePath = DEFAULT_BUNDLE, serverUrl, log = () => {}, tasksPath, taskRouter } = {}) {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`port must be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
   }
   const server_url = serverUrl === undefined ? undefined : validateServerUrl(serverUrl).href.replace(/\/+$/, '');
   const connectOrigins = server_url ? [new URL(server_url).origin] : [];
+  // Hang up by (issue 8): optional task list file and a TaskRouter stand-in for ITask.setAttributes.
+  const taskRouterTarget = taskRouter ? validateTaskRouter(taskRouter) : undefined;
+  const tasksFile = tasksPath ? path.resolve(tasksPath) : undefined;
   const vendor = {
     '/vendor/react.js': requireFromPlugin.resolve('react/umd/react.production.min.js'),
     '/vendor/react-dom.js': requireFromPlugin.resolve('react-dom/umd/react-dom.production.min.js'),
@@ -107,6 +110,7 @@ export async function startHarnessServer({ port = DEFAULT_PORT, bundlePath = DEF
     accountSid: 'ACffffffffffffffffffffffffffffffff',
     workerSid: 'WK0123456789abcdef0123456789abcdef',
     user: { identity: 'harness-agent', roles: ['agent'], token: 'harness-token-not-a-flex-token' },
+    taskRouter: Boolean(taskRouterTarget),
     ui_attributes: {
       custom_data: { features: { flexcore: { enabled: true, ...(server_url ? { server_url } : {}) } } },
     },
@@ -150,6 +154,14 @@ export async function startHarnessServer({ port = DEFAULT_PORT, bundlePath = DEF
 
   const server = http.createServer((req, res) => {
     const handle = async () => {
+      if (taskRouterTarget && req.method === 'POST' && req.url.startsWith('/harness/taskrouter/tasks/')) {
+        await forwardSetAttributes(req, res, taskRouterTarget, send);
+        return;
+      }
+      if (tasksFile && (req.method === 'GET' || req.method === 'HEAD') && req.url.split('?')[0] === '/harness/fixtures/tasks.json') {
+        await sendFile(req, res, tasksFile);
+        return;
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         send(res, 405, MIME['.txt'], 'method not allowed\n', { Allow: 'GET, HEAD' });
         return;
@@ -222,10 +234,63 @@ export async function startHarnessServer({ port = DEFAULT_PORT, bundlePath = DEF
   };
 }
 
+/** Checks the TaskRouter stand-in settings: {url, workspaceSid, accountSid, authToken}. */
+function validateTaskRouter({ url, workspaceSid, accountSid, authToken }) {
+  const base = validateServerUrl(url).href.replace(/\/+$/, '');
+  if (!/^WS[0-9a-fA-F]{32}$/.test(workspaceSid || '')) throw new Error('--workspace-sid must be WS followed by 32 hex digits');
+  if (!/^AC[0-9a-fA-F]{32}$/.test(accountSid || '')) throw new Error('--account-sid must be AC followed by 32 hex digits');
+  if (!authToken) throw new Error('FLEXCORE_HARNESS_AUTH_TOKEN must be set with --taskrouter-url');
+  return { base, workspaceSid, accountSid, authToken };
+}
+
+/**
+ * POST /harness/taskrouter/tasks/<Task SID> {"attributes": {...}}: what the TaskRouter JS SDK does for
+ * Flex's ITask.setAttributes — replaces the task's attributes (POST …/Tasks/<WT> Attributes=…, Basic auth).
+ * Answers TaskRouter's status and body. The Auth Token stays in this process (never sent to the page).
+ */
+async function forwardSetAttributes(req, res, target, send) {
+  const sid = req.url.slice('/harness/taskrouter/tasks/'.length).split('?')[0];
+  if (!/^WT[0-9a-fA-F]{32}$/.test(sid)) {
+    send(res, 400, MIME['.txt'], 'Task SID must be WT followed by 32 hex digits\n');
+    return;
+  }
+  let body = '';
+  for await (const chunk of req) {
+    body += chunk;
+    if (body.length > 65536) {
+      send(res, 413, MIME['.txt'], 'body too large\n');
+      return;
+    }
+  }
+  let attributes;
+  try {
+    attributes = JSON.parse(body).attributes;
+  } catch {
+    attributes = undefined;
+  }
+  if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) {
+    send(res, 400, MIME['.txt'], 'expected {"attributes": {...}}\n');
+    return;
+  }
+  const answer = await fetch(`${target.base}/v1/Workspaces/${target.workspaceSid}/Tasks/${sid}`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Authorization: `Basic ${Buffer.from(`${target.accountSid}:${target.authToken}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ Attributes: JSON.stringify(attributes) }).toString(),
+  });
+  send(res, answer.status, MIME['.json'], await answer.text());
+}
+
 const USAGE = `usage: node plugin-js/harness/serve.mjs [--port <0-65535>] [--bundle <file>] [--server-url <url>]
   --port        TCP port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 = any free port)
   --bundle      plugin bundle to serve (default plugin-js/build/plugin-flexcore.js)
   --server-url  flexcore-server base URL, given to the plugin as ui_attributes ...features.flexcore.server_url
+  --tasks       task list JSON to show instead of harness/public/fixtures/tasks.json
+  --taskrouter-url, --workspace-sid, --account-sid
+                TaskRouter (e.g. the emulator's …/taskrouter) for ITask.setAttributes; the Auth Token is
+                read from FLEXCORE_HARNESS_AUTH_TOKEN
 `;
 
 /** Parses the command line; throws Error with a message naming the bad option. */
@@ -253,6 +318,18 @@ export function parseArgs(argv) {
       case '--server-url':
         options.serverUrl = value();
         break;
+      case '--tasks':
+        options.tasksPath = value();
+        break;
+      case '--taskrouter-url':
+        options.taskRouter = { ...options.taskRouter, url: value() };
+        break;
+      case '--workspace-sid':
+        options.taskRouter = { ...options.taskRouter, workspaceSid: value() };
+        break;
+      case '--account-sid':
+        options.taskRouter = { ...options.taskRouter, accountSid: value() };
+        break;
       case '--help':
       case '-h':
         options.help = true;
@@ -276,6 +353,7 @@ async function main() {
     process.stdout.write(USAGE);
     return;
   }
+  if (options.taskRouter) options.taskRouter = { ...options.taskRouter, authToken: process.env.FLEXCORE_HARNESS_AUTH_TOKEN };
   let server;
   try {
     server = await startHarnessServer({

@@ -93,5 +93,8 @@ void register_customer_context_routes(Router& router, App& app);
 /// /admin/publish, /admin/audit (Flex token; writes need admin or supervisor) and the Studio lookup
 /// /agent-extensions + /agentExtensions (Twilio signature). Store: <FLEXCORE_DATA_DIR>/agent-extensions.sqlite.
 void register_agent_extensions_routes(Router& router, App& app);
+/// POST /taskrouter/events (X-Twilio-Signature; hang up by, issue 8) and, when
+/// HANG_UP_BY_CONFERENCE_CALLBACK=1, POST /voice/conference-status. See server/README.md.
+void register_hang_up_by_routes(Router& router, App& app);
 
 }  // namespace flexcore::server

@@ -321,6 +321,11 @@ const std::vector<SettingSpec>& setting_specs() {
                         "Total timeout of every upstream attempt (ms)"));
     s.push_back(integer("FLEXCORE_TOKEN_CACHE_SIZE", "10000", 1, 10000000,
                         "Most Flex token validation results kept in the cache (LRU)"));
+    // Hang up by (issue 8)
+    s.push_back(integer("HANG_UP_BY_MERGE_ATTEMPTS", "3", 1, 20,
+                        "Hang up by: rounds of fetch task + ETag / write with If-Match before a 412 race is a 500"));
+    s.push_back(integer("HANG_UP_BY_CONFERENCE_CALLBACK", "0", 0, 1,
+                        "Hang up by: 1 = also accept conference status callbacks on POST /voice/conference-status"));
     return s;
   }();
   return specs;
@@ -542,6 +547,8 @@ Result<Config> parse_config(int argc, const char* const* argv,
   config.upstream_connect_timeout = std::chrono::milliseconds(number("FLEXCORE_UPSTREAM_CONNECT_TIMEOUT_MS"));
   config.upstream_timeout = std::chrono::milliseconds(number("FLEXCORE_UPSTREAM_TIMEOUT_MS"));
   config.token_cache_size = static_cast<std::size_t>(number("FLEXCORE_TOKEN_CACHE_SIZE"));
+  config.hang_up_by_merge_attempts = static_cast<int>(number("HANG_UP_BY_MERGE_ATTEMPTS"));
+  config.hang_up_by_conference_callback = number("HANG_UP_BY_CONFERENCE_CALLBACK") == 1;
 
   if (want_print) {
     config.action = Config::Action::PrintConfig;

@@ -110,6 +110,10 @@ struct Config {
   std::chrono::milliseconds upstream_timeout{10000};
   std::size_t token_cache_size = 10000;
 
+  // Hang up by (issue 8)
+  int hang_up_by_merge_attempts = 3;            ///< HANG_UP_BY_MERGE_ATTEMPTS: safe-merge rounds (412 retries + 1)
+  bool hang_up_by_conference_callback = false;  ///< HANG_UP_BY_CONFERENCE_CALLBACK: serve /voice/conference-status
+
   /// Every setting's resolved raw value and source, by primary name.
   std::map<std::string, ResolvedSetting, std::less<>> settings;
 

@@ -411,6 +411,56 @@
     _createManager: createManager,
   };
 
+  // ---------------------------------------------------------------------------------------------
+  // Voice calls (issue 8, hang up by): the built-in HangupCall action, a "Hang up" button in the task
+  // canvas header of voice tasks, and ITask.setAttributes through the harness server's TaskRouter
+  // stand-in (POST /harness/taskrouter/tasks/<WT>, what the TaskRouter JS SDK does in Flex).
+  // ---------------------------------------------------------------------------------------------
+  /** Gives every task Flex's setAttributes(attributes) when the harness has a TaskRouter configured. */
+  function attachTaskRouter(tasks, enabled) {
+    tasks.forEach(function (task) {
+      task.setAttributes = async function setAttributes(attributes) {
+        if (!enabled) throw new Error('Flex harness: no TaskRouter configured (serve.mjs --taskrouter-url)');
+        var response = await fetch('/harness/taskrouter/tasks/' + task.taskSid, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ attributes: attributes }),
+        });
+        if (!response.ok) throw new Error('setAttributes: HTTP ' + response.status + ' ' + (await response.text()));
+        task.attributes = attributes;
+        return task;
+      };
+    });
+  }
+
+  // HangupCall: the call leg ends and the reservation goes to wrap-up (payload {task} or {sid}).
+  Actions.registerAction('HangupCall', function hangupCall(payload) {
+    var task = payload && payload.task;
+    if (!task) throw new Error('HangupCall: no task in the payload');
+    task.status = 'wrapping';
+    notifyContentChanged();
+  });
+
+  function HangUpButton(props) {
+    var task = props.task;
+    if (!task || task.taskChannelUniqueName !== 'voice') return null;
+    return h(
+      'button',
+      {
+        type: 'button',
+        className: 'fh-hangup',
+        'data-testid': 'harness-hangup',
+        disabled: task.status === 'wrapping' || task.status === 'completed',
+        onClick: function () {
+          Actions.invokeAction('HangupCall', { task: task, sid: task.sid });
+        },
+      },
+      'Hang up',
+    );
+  }
+  TaskCanvasHeader.Content.add(h(HangUpButton, { key: 'harness-hangup' }), { sortOrder: 100 });
+  Flex._attachTaskRouter = attachTaskRouter;
+
   global.Twilio = global.Twilio || {};
   global.Twilio.Flex = Flex;
 })(window);

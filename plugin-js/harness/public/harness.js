@@ -87,6 +87,7 @@
     tasks.forEach(function (task) {
       manager._harness.tasks.set(task.sid, task);
     });
+    Flex._attachTaskRouter(tasks, Boolean(config.taskRouter));
 
     await loadScript(config.bundleUrl);
     if (Flex.Plugins._inits.length === 0) {

@@ -21,3 +21,9 @@ export const PLUGIN_BUNDLE =
 
 /** The npm package's node entry (ESM), used as the reference: the same core, run in node. */
 export const PACKAGE_NODE_ENTRY = path.join(REPO_ROOT, 'wasm', 'package', 'dist', 'node', 'index.mjs');
+
+/** The native upstream emulator and flexcore-server (cmake --build --preset native-debug); env overrides. */
+export const EMULATOR_BIN =
+  process.env.FLEXCORE_EMULATOR_BIN || path.join(REPO_ROOT, 'build', 'native-debug', 'tests', 'emulator', 'flexcore-emulator');
+export const SERVER_BIN =
+  process.env.FLEXCORE_SERVER_BIN || path.join(REPO_ROOT, 'build', 'native-debug', 'server', 'flexcore-server');

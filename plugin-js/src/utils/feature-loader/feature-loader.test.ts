@@ -29,6 +29,7 @@ it('registers the core-status feature by default and logs the hook by name', () 
       'agent-extensions/addAgentExtensionsView',
       'agent-extensions/addAgentExtensionsSideLink',
     ],
+    installed: ['core-status/addFlexcoreTabToTaskCanvasTabs', 'hang-up-by/writeHangUpByBeforeHangupCall'],
     failed: [],
   });
   expect(flexMock.TaskCanvasTabs.Content.fragments).toHaveLength(1);
@@ -54,6 +55,7 @@ it('skips a feature disabled by its own key', () => {
     'agent-extensions/addAgentExtensionsView',
     'agent-extensions/addAgentExtensionsSideLink',
   ]);
+  expect(initFeatures(Flex, flexMock.__manager).installed).toEqual(['hang-up-by/writeHangUpByBeforeHangupCall']);
 });
 
 it('isolates features: a feature or hook that throws is logged and the others still register', () => {
@@ -85,6 +87,7 @@ it('isolates features: a feature or hook that throws is logged and the others st
     'agent-extensions/addAgentExtensionsView',
     'agent-extensions/addAgentExtensionsSideLink',
   ]);
+  expect(report.installed).toEqual(['core-status/addFlexcoreTabToTaskCanvasTabs', 'hang-up-by/writeHangUpByBeforeHangupCall']);
   expect(report.failed.map((f) => f.feature)).toEqual(['broken-feature', 'broken-hook']);
   expect(error).toHaveBeenCalledWith(
     '[plugin-flexcore]',

@@ -4,6 +4,7 @@ import coreStatus from '../../feature-library/core-status';
 import segmentLookup from '../../feature-library/segment-lookup';
 import customerContext from '../../feature-library/customer-context';
 import agentExtensions from '../../feature-library/agent-extensions';
+import hangUpBy from '../../feature-library/hang-up-by';
 import type { Feature, FlexGlobal } from '../../types/feature';
 import { getFlexcoreConfig } from '../configuration';
 import { logger } from '../logger';
@@ -13,6 +14,7 @@ import { hookName, installHook } from './components';
 export const FEATURES: readonly Feature[] = [coreStatus, segmentLookup];
 export const FEATURES: readonly Feature[] = [coreStatus, customerContext];
 export const FEATURES: readonly Feature[] = [coreStatus, agentExtensions];
+export const FEATURES: readonly Feature[] = [coreStatus, hangUpBy];
 
 /** What initFeatures() did, for logs and tests. */
 export interface InitReport {
