@@ -1,6 +1,7 @@
 #include "upstream/retrying_client.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <ctime>
 #include <string>
@@ -74,6 +75,19 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view valu
   return std::chrono::duration_cast<std::chrono::milliseconds>(target - now);
 }
 
+namespace {
+bool has_if_match(const Request& request) {
+  for (const auto& [name, value] : request.headers) {
+    if (name.size() == 8) {
+      std::string lower(name);
+      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (lower == "if-match") return true;
+    }
+  }
+  return false;
+}
+}  // namespace
+
 RetryingClient::RetryingClient(HttpClient& inner, RetryPolicy policy, const Clock& clock, Sleeper& sleeper,
                                Random& random, ServerMetrics* metrics)
     : inner_(inner), policy_(policy), clock_(clock), sleeper_(sleeper), random_(random), metrics_(metrics) {}
@@ -86,6 +100,9 @@ Response RetryingClient::send(const Request& request) {
     response.attempts = attempts;
     const auto reason = retry_reason(response);
     if (!reason || attempts > policy_.retry_limit) return response;
+    // A 412 answering a conditional request (If-Match) is final: sending the same stale version
+    // again cannot succeed; the caller re-reads and retries (TaskRouterClient::update_attributes_safely).
+    if (*reason == "412" && has_if_match(request)) return response;
 
     std::chrono::milliseconds delay{0};
     if (*reason != "412") {

@@ -4,7 +4,8 @@
 /// - retry when the upstream answers HTTP 412, 429 or 503, or the call fails at network level
 ///   (connect failure, connection lost, timeout), at most `retry_limit` times
 ///   (TWILIO_SERVICE_RETRY_LIMIT, default 5 → at most 6 attempts);
-/// - 412 is retried at once; 429, 503 and network failures after a uniformly random integer delay in
+/// - 412 is retried at once (except for a request carrying If-Match: re-sending the same stale version
+///   cannot succeed, so that 412 is returned for the caller to re-read); 429, 503 and network failures after a uniformly random integer delay in
 ///   [min_backoff, max_backoff] ms (TWILIO_SERVICE_MIN_BACKOFF / _MAX_BACKOFF, 100 / 300);
 /// - a `Retry-After` header (delta-seconds or IMF-fixdate HTTP date) on a 429/503 replaces the random
 ///   delay; it is capped at `max_retry_after` (10 s) so one upstream cannot hold a request for long;

@@ -5,6 +5,7 @@
 #include "http_util.h"
 #include "iam_module.h"
 #include "taskrouter_module.h"
+#include "voice_module.h"
 #include "twilio_error.h"
 #include "webhook_sender.h"
 
@@ -100,6 +101,7 @@ Emulator::Emulator(EmulatorConfig config)
   const ModuleContext context{config_, contracts_};
   modules_.push_back(std::make_unique<IamModule>(context));
   modules_.push_back(std::make_unique<TaskRouterModule>(context));
+  modules_.push_back(std::make_unique<VoiceModule>(context));
   for (auto& module : modules_) module->register_routes(router_, control_);
   register_control_routes();
 

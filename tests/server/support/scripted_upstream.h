@@ -26,6 +26,7 @@ struct ScriptedResponse {
 struct ReceivedRequest {
   std::string method, path, target, body, authorization, content_type, cache_control;
   int remote_port = 0;
+  std::string if_match;  ///< the If-Match header ("" when absent)
 };
 
 class ScriptedUpstream {
@@ -85,7 +86,7 @@ class ScriptedUpstream {
       std::unique_lock lock(mutex_);
       received_.push_back({req.method, req.path, req.target, req.body, req.get_header_value("Authorization"),
                            req.get_header_value("Content-Type"), req.get_header_value("Cache-Control"),
-                           req.remote_port});
+                           req.remote_port, req.get_header_value("If-Match")});
       if (!queue_.empty()) {
         response = queue_.front();
         queue_.pop_front();
