@@ -74,6 +74,7 @@ void configure_server(httplib::Server& server, App& app) {
   if (!app.impl_->configured) {
     register_operations_routes(app.router(), app);
     register_session_routes(app.router(), app);
+    register_callback_routes(app.router(), app);
     app.impl_->configured = true;
   }
   const Config& config = app.config();

@@ -84,4 +84,8 @@ void register_operations_routes(Router& router, App& app);
 /// GET|POST /session (Flex token): {"identity","roles","workerSid","expiration"}.
 void register_session_routes(Router& router, App& app);
 
+/// POST /callback/flex/create-callback (Flex token), GET|POST /callback/studio/create-callback
+/// (X-Twilio-Signature): a callback or voicemail TaskRouter task (seed-behaviour 4.2; routes/callback.cpp).
+void register_callback_routes(Router& router, App& app);
+
 }  // namespace flexcore::server
