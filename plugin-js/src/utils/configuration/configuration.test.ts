@@ -6,6 +6,7 @@ describe('resolveFlexcoreConfig', () => {
       enabled: true,
       serverUrl: undefined,
       coreStatus: { enabled: true },
+      callback: { enabled: true, maxAttempts: undefined },
       problems: [],
     });
   });

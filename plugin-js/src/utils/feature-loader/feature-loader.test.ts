@@ -16,13 +16,22 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
+/** The hooks of the callback-and-voicemail feature (issue 7), registered after core-status. */
+const CALLBACK_HOOKS = [
+  'callback-and-voicemail/registerCallbackNotifications',
+  'callback-and-voicemail/createCallbackTaskChannel',
+  'callback-and-voicemail/createVoicemailTaskChannel',
+  'callback-and-voicemail/replaceTaskInfoPanelForCallbacks',
+  'callback-and-voicemail/reselectCallbackTaskAfterOutboundCall',
+];
+
 const withFlexcoreAttributes = (flexcore: unknown): void => {
   flexMock.__manager.configuration = { custom_data: { features: { flexcore } } };
 };
 
 it('registers the core-status feature by default and logs the hook by name', () => {
   const report = initFeatures(Flex, flexMock.__manager);
-  expect(report).toEqual({ installed: ['core-status/addFlexcoreTabToTaskCanvasTabs'], failed: [] });
+  expect(report).toEqual({ installed: ['core-status/addFlexcoreTabToTaskCanvasTabs', ...CALLBACK_HOOKS], failed: [] });
   expect(flexMock.TaskCanvasTabs.Content.fragments).toHaveLength(1);
   expect(info).toHaveBeenCalledWith('[plugin-flexcore]', 'core-status: registered addFlexcoreTabToTaskCanvasTabs → TaskCanvasTabs');
 });
@@ -35,7 +44,7 @@ it('registers nothing when flexcore is disabled in ui_attributes', () => {
 
 it('skips a feature disabled by its own key', () => {
   withFlexcoreAttributes({ core_status: { enabled: false } });
-  expect(initFeatures(Flex, flexMock.__manager).installed).toEqual([]);
+  expect(initFeatures(Flex, flexMock.__manager).installed).toEqual(CALLBACK_HOOKS);
 });
 
 it('isolates features: a feature or hook that throws is logged and the others still register', () => {
@@ -60,7 +69,7 @@ it('isolates features: a feature or hook that throws is logged and the others st
     }),
   };
   const report = initFeatures(Flex, flexMock.__manager, [broken, brokenHook, ...FEATURES]);
-  expect(report.installed).toEqual(['core-status/addFlexcoreTabToTaskCanvasTabs']);
+  expect(report.installed).toEqual(['core-status/addFlexcoreTabToTaskCanvasTabs', ...CALLBACK_HOOKS]);
   expect(report.failed.map((f) => f.feature)).toEqual(['broken-feature', 'broken-hook']);
   expect(error).toHaveBeenCalledWith(
     '[plugin-flexcore]',

@@ -1,5 +1,6 @@
 import type * as Flex from '@twilio/flex-ui';
 
+import callbackAndVoicemail from '../../feature-library/callback-and-voicemail';
 import coreStatus from '../../feature-library/core-status';
 import type { Feature, FlexGlobal } from '../../types/feature';
 import { getFlexcoreConfig } from '../configuration';
@@ -7,7 +8,7 @@ import { logger } from '../logger';
 import { hookName, installHook } from './components';
 
 /** Every feature of the plugin, in registration order (explicit list, no glob loader). */
-export const FEATURES: readonly Feature[] = [coreStatus];
+export const FEATURES: readonly Feature[] = [coreStatus, callbackAndVoicemail];
 
 /** What initFeatures() did, for logs and tests. */
 export interface InitReport {
