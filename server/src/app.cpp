@@ -78,6 +78,7 @@ void configure_server(httplib::Server& server, App& app) {
     register_customer_context_routes(app.router(), app);
     register_agent_extensions_routes(app.router(), app);
     register_hang_up_by_routes(app.router(), app);
+    register_callback_routes(app.router(), app);
     app.impl_->configured = true;
   }
   const Config& config = app.config();

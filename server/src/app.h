@@ -96,5 +96,8 @@ void register_agent_extensions_routes(Router& router, App& app);
 /// POST /taskrouter/events (X-Twilio-Signature; hang up by, issue 8) and, when
 /// HANG_UP_BY_CONFERENCE_CALLBACK=1, POST /voice/conference-status. See server/README.md.
 void register_hang_up_by_routes(Router& router, App& app);
+/// POST /callback/flex/create-callback (Flex token), GET|POST /callback/studio/create-callback
+/// (X-Twilio-Signature): a callback or voicemail TaskRouter task (seed-behaviour 4.2; routes/callback.cpp).
+void register_callback_routes(Router& router, App& app);
 
 }  // namespace flexcore::server

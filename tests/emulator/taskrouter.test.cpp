@@ -331,3 +331,10 @@ TEST_CASE("reset forgets TaskRouter state", "[emulator][taskrouter]") {
   REQUIRE(result);
   CHECK(result->status == 404);
 }
+
+TEST_CASE("form bodies larger than httplib's 8 KB default are accepted (large Attributes)", "[emulator][taskrouter]") {
+  Fixture f;
+  const std::string attributes = json{{"transcript", std::string(64 * 1024, 'x')}}.dump();
+  const json task = f.create({{"Attributes", attributes}});
+  CHECK(task["attributes"] == attributes);
+}

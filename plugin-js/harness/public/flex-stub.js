@@ -62,7 +62,10 @@
   /** The children to render for `props`: defaults (unless replaced/removed) plus added ones, by sortOrder. */
   ContentStore.prototype.children = function children(defaults, props) {
     var removed = this.removed;
-    var base = this.replaced
+    // Flex: a replacement whose `if` does not hold for these props leaves the default children in place.
+    var replacedApplies =
+      this.replaced && (typeof this.replaced.options.if !== 'function' || this.replaced.options.if(props));
+    var base = replacedApplies
       ? [this.replaced]
       : (defaults || [])
           .filter(function (el) {
@@ -163,6 +166,80 @@
       return true;
     },
   };
+
+
+  // ---------------------------------------------------------------------------------------------
+  // Task channels, notifications, StartOutboundCall (issue 7: callback and voicemail), with Flex's
+  // semantics: TaskChannels.register adds a definition; the task list uses the LAST registered channel
+  // whose isApplicable(task) holds (Flex checks custom channels before its defaults); the definition's
+  // templates.TaskListItem.firstLine (string or function of the task) titles the list item.
+  // Notifications.registerNotification / showNotification (shown ones are recorded in _shown and
+  // rendered in the notification bar); StartOutboundCall is recorded in _outboundCalls.
+  // ---------------------------------------------------------------------------------------------
+  var registeredChannels = [];
+  var TaskChannels = {
+    register: function register(definition) {
+      registeredChannels = registeredChannels.filter(function (c) {
+        return c.name !== definition.name;
+      });
+      registeredChannels.push(definition);
+      notifyContentChanged();
+    },
+    unregister: function unregister(definition) {
+      registeredChannels = registeredChannels.filter(function (c) {
+        return c.name !== (definition && definition.name);
+      });
+      notifyContentChanged();
+    },
+    getRegistered: function getRegistered() {
+      return registeredChannels.slice();
+    },
+  };
+  var DefaultTaskChannels = {
+    createDefaultTaskChannel: function createDefaultTaskChannel(name, isApplicable, icon, iconActive, color) {
+      return {
+        name: name,
+        isApplicable: isApplicable,
+        icons: { list: icon, main: icon, active: iconActive },
+        colors: { main: color },
+        templates: { TaskListItem: {}, TaskCanvasHeader: {}, IncomingTaskCanvas: {}, TaskCard: {}, Supervisor: {} },
+      };
+    },
+  };
+  function channelFor(task) {
+    for (var i = registeredChannels.length - 1; i >= 0; i -= 1) {
+      try {
+        if (registeredChannels[i].isApplicable(task)) return registeredChannels[i];
+      } catch (e) {
+        // a throwing isApplicable does not apply (Flex logs and skips it)
+      }
+    }
+    return undefined;
+  }
+  function channelTitle(task, fallback) {
+    var channel = channelFor(task);
+    var template = channel && channel.templates && channel.templates.TaskListItem && channel.templates.TaskListItem.firstLine;
+    if (typeof template === 'function') return template(task);
+    if (typeof template === 'string') return template;
+    return fallback;
+  }
+  var Notifications = {
+    _registered: {},
+    _shown: [],
+    registerNotification: function registerNotification(notification) {
+      Notifications._registered[notification.id] = notification;
+    },
+    showNotification: function showNotification(id, context) {
+      if (!Notifications._registered[id]) throw new Error('showNotification: unknown notification ' + id);
+      Notifications._shown.push({ id: id, context: context });
+      notifyContentChanged();
+    },
+  };
+  var outboundCalls = [];
+  Actions.registerAction('StartOutboundCall', function startOutboundCall(payload) {
+    if (!payload || !payload.destination) throw new Error('StartOutboundCall: destination is required');
+    outboundCalls.push(payload);
+  });
 
   // ---------------------------------------------------------------------------------------------
   // Manager
@@ -307,11 +384,12 @@
           'aria-pressed': props.selected ? 'true' : 'false',
           'data-testid': 'task-list-item',
           'data-task-sid': task.taskSid,
+          'data-task-channel': channelFor(task) ? channelFor(task).name : task.taskChannelUniqueName,
           onClick: function () {
             Actions.invokeAction('SelectTask', { sid: task.sid, task: task });
           },
         },
-        h('span', { className: 'fh-task-name' }, name),
+        h('span', { className: 'fh-task-name', 'data-testid': 'task-list-item-title' }, channelTitle(task, name)),
         h('span', { className: 'fh-task-meta' }, task.taskChannelUniqueName + ' · ' + task.queueName),
       ),
     );
@@ -405,6 +483,10 @@
     TaskCanvasHeader: TaskCanvasHeader,
     TaskCanvasTabs: TaskCanvasTabs,
     TaskInfoPanel: TaskInfoPanel,
+    TaskChannels: TaskChannels,
+    DefaultTaskChannels: DefaultTaskChannels,
+    Notifications: Notifications,
+    _outboundCalls: outboundCalls,
     TaskContext: TaskContext,
     withTaskContext: withTaskContext,
     // harness helpers (not part of Flex)

@@ -124,9 +124,34 @@ Emulator::Emulator(EmulatorConfig config)
   });
   const auto entry = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
   server_.Get(".*", entry);
-  server_.Post(".*", entry);
-  server_.Put(".*", entry);
-  server_.Patch(".*", entry);
+  // Bodies go through httplib's content reader: the Debian build of cpp-httplib refuses a plain
+  // handler's form body over 8192 bytes (CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH is compiled
+  // into the .so) with 413, while Twilio takes far larger form bodies (TaskRouter Attributes).
+  const auto with_body = [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    httplib::Request full = req;
+    if (req.is_multipart_form_data()) {
+      httplib::MultipartFormDataItems items;
+      reader(
+          [&](const httplib::MultipartFormData& item) {
+            items.push_back(item);
+            return true;
+          },
+          [&](const char* data, std::size_t length) {
+            items.back().content.append(data, length);
+            return true;
+          });
+      for (auto& item : items) full.files.emplace(item.name, std::move(item));
+    } else {
+      reader([&](const char* data, std::size_t length) {
+        full.body.append(data, length);
+        return true;
+      });
+    }
+    handle(full, res);
+  };
+  server_.Post(".*", with_body);
+  server_.Put(".*", with_body);
+  server_.Patch(".*", with_body);
   server_.Delete(".*", entry);
   server_.Options(".*", entry);
   server_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {

@@ -12,6 +12,7 @@
 import { requireString, unwrap } from './boundary.js';
 import { ERROR_CODES, isErrorCode, type ErrorCode } from './errors.js';
 import { bindAgentExtensions, type AgentExtensionsApi } from './features/agent-extensions.js';
+import { bindCallback, type CallbackApi } from './features/callback.js';
 import { bindCustomerContext, type CustomerContextApi } from './features/customer-context.js';
 import { bindHangUpBy, type HangUpByApi } from './features/hang-up-by.js';
 import { bindSegmentLookup, type SegmentLookupApi } from './features/segment-lookup.js';
@@ -47,6 +48,15 @@ export type {
   ExtensionWorker,
   StoredExtensionRow,
 } from './features/agent-extensions.js';
+export type {
+  CallbackApi,
+  CallbackParams,
+  CallbackTask,
+  CallbackView,
+  CallbackViewOptions,
+  RequeueTaskInput,
+  ShapeCallbackOptions,
+} from './features/callback.js';
 
 /** Functions every feature relies on: version, error codes, Twilio SIDs. */
 export interface FoundationApi {
@@ -73,7 +83,7 @@ export interface FoundationApi {
 }
 
 /** The loaded core: every feature's functions on one object. Obtain it with {@link loadCore}. */
-export interface FlexCore extends FoundationApi, SegmentLookupApi, HangUpByApi, CustomerContextApi, AgentExtensionsApi {}
+export interface FlexCore extends FoundationApi, SegmentLookupApi, HangUpByApi, CustomerContextApi, AgentExtensionsApi, CallbackApi {}
 
 function bindFoundation(raw: RawModule): FoundationApi {
   return {
@@ -92,6 +102,7 @@ function wrap(raw: RawModule): FlexCore {
     ...bindHangUpBy(raw),
     ...bindCustomerContext(raw),
     ...bindAgentExtensions(raw),
+    ...bindCallback(raw),
   });
 }
 

@@ -70,6 +70,32 @@ export interface RawHangUpByDecision {
   reason: string;
 }
 
+/** Callback and voicemail (wasm/bindings/register_callback.cpp). @internal */
+export interface RawCallback {
+  /** callback::shape_callback_task over params_from_json(paramsJson). @see wasm/core/include/flexcore/callback.h */
+  _shapeCallbackTask(paramsJson: string, nowUtc: string, timeZone: string, defaultWorkflowSid: string): RawResult<RawCallbackTask>;
+  /** callback::callback_view: the view record, or null for other task types. */
+  _callbackView(attributesJson: string, maxAttempts: number, nowUtc: string, agentTimeZone: string): RawResult<Record<string, unknown> | null>;
+  /** callback::requeue_params as an object of form parameters (insertion order kept). */
+  _requeueParams(taskSid: string, attributesJson: string, workflowSid: string, timeout: number, priority: number,
+    maxAttempts: number): RawResult<Record<string, string>>;
+  /** callback::outbound_call_attributes: JSON text. */
+  _outboundCallAttributes(attributesJson: string, taskSid: string, reservationSid: string): RawResult<string>;
+  /** callback::max_attempts_from_config. */
+  maxAttemptsFromConfig(text: string): RawResult<number>;
+}
+
+/** callback::CallbackTask as a record. @internal */
+export interface RawCallbackTask {
+  attributes: string;
+  workflowSid: string;
+  taskChannel: string;
+  priority: number;
+  timeout: number;
+  virtualStartTime: string;
+  taskType: string;
+}
+
 /** Customer context (wasm/bindings/register_customer_context.cpp). @internal */
 export interface RawCustomerContext {
   /**
@@ -145,6 +171,6 @@ export interface RawModuleOptions {
 
 /** The emscripten factory exported by core.web.js / core.node.js (EXPORT_NAME createFlexCore). @internal */
 /** Every bound function. @internal */
-export type RawApi = RawCore & RawSegmentLookup & RawHangUpBy & RawCustomerContext & RawAgentExtensions;
+export type RawApi = RawCore & RawSegmentLookup & RawHangUpBy & RawCustomerContext & RawAgentExtensions & RawCallback;
 
 export type RawFactory = (options?: RawModuleOptions) => Promise<RawApi & RawHeap>;

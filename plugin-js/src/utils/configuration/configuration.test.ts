@@ -7,6 +7,7 @@ describe('resolveFlexcoreConfig', () => {
       serverUrl: undefined,
       coreStatus: { enabled: true },
       segmentLookup: { enabled: true },
+      callback: { enabled: true, maxAttempts: undefined },
       problems: [],
     });
   });

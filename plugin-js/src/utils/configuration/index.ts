@@ -32,6 +32,12 @@ export interface FlexcoreConfig {
   coreStatus: { enabled: boolean };
   /** The Segment Lookup panel (`segment_lookup.enabled`, default true). */
   segmentLookup: { enabled: boolean };
+  /**
+   * Callback and voicemail (`callback.enabled`, default true; `callback.max_attempts`, fallback
+   * FLEX_APP_CALLBACK_RETRY_ATTEMPTS). `maxAttempts` is the raw value: the core's maxAttemptsFromConfig turns
+   * it into a number (default 3).
+   */
+  callback: { enabled: boolean; maxAttempts: string | number | undefined };
   /** Human-readable problems found while reading the configuration (wrong types, bad URLs). */
   problems: string[];
 }
@@ -42,12 +48,14 @@ export interface RawFlexcoreAttributes {
   server_url?: unknown;
   core_status?: { enabled?: unknown } | unknown;
   segment_lookup?: { enabled?: unknown } | unknown;
+  callback?: { enabled?: unknown; max_attempts?: unknown } | unknown;
 }
 
 /** Build-time fallbacks; read as literal `process.env.FLEX_APP_…` so the Flex tooling can inline them. */
 export interface FlexcoreEnv {
   FLEX_APP_FLEXCORE_SERVER_URL?: string;
   FLEX_APP_FLEXCORE_CORE_STATUS_ENABLED?: string;
+  FLEX_APP_CALLBACK_RETRY_ATTEMPTS?: string;
 }
 
 /** The FLEX_APP_* fallbacks of this build. */
@@ -55,6 +63,7 @@ export function buildEnv(): FlexcoreEnv {
   return {
     FLEX_APP_FLEXCORE_SERVER_URL: process.env.FLEX_APP_FLEXCORE_SERVER_URL,
     FLEX_APP_FLEXCORE_CORE_STATUS_ENABLED: process.env.FLEX_APP_FLEXCORE_CORE_STATUS_ENABLED,
+    FLEX_APP_CALLBACK_RETRY_ATTEMPTS: process.env.FLEX_APP_CALLBACK_RETRY_ATTEMPTS,
   };
 }
 
@@ -141,6 +150,15 @@ export function resolveFlexcoreConfig(attributes: RawFlexcoreAttributes, env: Fl
     problems.push(`segment_lookup must be an object, got ${JSON.stringify(segmentLookupRaw)}`);
   }
   const segmentLookup = isRecord(segmentLookupRaw) ? segmentLookupRaw : {};
+  const callbackRaw = attributes.callback;
+  if (callbackRaw !== undefined && !isRecord(callbackRaw)) {
+    problems.push(`callback must be an object, got ${JSON.stringify(callbackRaw)}`);
+  }
+  const callback = isRecord(callbackRaw) ? callbackRaw : {};
+  const maxAttemptsRaw = callback.max_attempts;
+  if (maxAttemptsRaw !== undefined && typeof maxAttemptsRaw !== 'number' && typeof maxAttemptsRaw !== 'string') {
+    problems.push(`callback.max_attempts must be a number, got ${JSON.stringify(maxAttemptsRaw)}`);
+  }
   return {
     enabled: readBoolean(attributes.enabled, undefined, true, 'enabled', problems),
     serverUrl: readUrl(attributes.server_url, env.FLEX_APP_FLEXCORE_SERVER_URL, 'server_url', problems),
@@ -154,6 +172,13 @@ export function resolveFlexcoreConfig(attributes: RawFlexcoreAttributes, env: Fl
       ),
     },
     segmentLookup: { enabled: readBoolean(segmentLookup.enabled, undefined, true, 'segment_lookup.enabled', problems) },
+    callback: {
+      enabled: readBoolean(callback.enabled, undefined, true, 'callback.enabled', problems),
+      maxAttempts:
+        typeof maxAttemptsRaw === 'number' || typeof maxAttemptsRaw === 'string'
+          ? maxAttemptsRaw
+          : env.FLEX_APP_CALLBACK_RETRY_ATTEMPTS,
+    },
     problems,
   };
 }

@@ -16,26 +16,33 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
+/** The hooks of the callback-and-voicemail feature (issue 7), registered after core-status. */
+const CALLBACK_HOOKS = [
+  'callback-and-voicemail/registerCallbackNotifications',
+  'callback-and-voicemail/createCallbackTaskChannel',
+  'callback-and-voicemail/createVoicemailTaskChannel',
+  'callback-and-voicemail/replaceTaskInfoPanelForCallbacks',
+  'callback-and-voicemail/reselectCallbackTaskAfterOutboundCall',
+];
+
 const withFlexcoreAttributes = (flexcore: unknown): void => {
   flexMock.__manager.configuration = { custom_data: { features: { flexcore } } };
 };
 
-it('registers the core-status feature by default and logs the hook by name', () => {
+/** Every hook of every feature with the default configuration, in registration order. */
+const ALL_HOOKS = [
+  'core-status/addFlexcoreTabToTaskCanvasTabs',
+  'segment-lookup/addSegmentLookupToAgentDesktopPanel2',
+  'customer-context/addCustomerTabToTaskCanvasTabs',
+  'agent-extensions/addAgentExtensionsView',
+  'agent-extensions/addAgentExtensionsSideLink',
+  ...CALLBACK_HOOKS,
+  'hang-up-by/writeHangUpByBeforeHangupCall',
+];
+
+it('registers every feature by default and logs each hook by name', () => {
   const report = initFeatures(Flex, flexMock.__manager);
-  expect(report).toEqual({
-    installed: ['core-status/addFlexcoreTabToTaskCanvasTabs', 'segment-lookup/addSegmentLookupToAgentDesktopPanel2'],
-    installed: [
-      'core-status/addFlexcoreTabToTaskCanvasTabs',
-      'agent-extensions/addAgentExtensionsView',
-      'agent-extensions/addAgentExtensionsSideLink',
-    ],
-    installed: ['core-status/addFlexcoreTabToTaskCanvasTabs', 'hang-up-by/writeHangUpByBeforeHangupCall'],
-    failed: [],
-  });
-  expect(flexMock.TaskCanvasTabs.Content.fragments).toHaveLength(1);
-    installed: ['core-status/addFlexcoreTabToTaskCanvasTabs', 'customer-context/addCustomerTabToTaskCanvasTabs'],
-    failed: [],
-  });
+  expect(report).toEqual({ installed: ALL_HOOKS, failed: [] });
   expect(flexMock.TaskCanvasTabs.Content.fragments).toHaveLength(2);
   expect(info).toHaveBeenCalledWith('[plugin-flexcore]', 'core-status: registered addFlexcoreTabToTaskCanvasTabs → TaskCanvasTabs');
 });
@@ -48,14 +55,9 @@ it('registers nothing when flexcore is disabled in ui_attributes', () => {
 
 it('skips a feature disabled by its own key', () => {
   withFlexcoreAttributes({ core_status: { enabled: false } });
-  expect(initFeatures(Flex, flexMock.__manager).installed).not.toContain('core-status/addFlexcoreTabToTaskCanvasTabs');
+  expect(initFeatures(Flex, flexMock.__manager).installed).toEqual(ALL_HOOKS.filter((h) => !h.startsWith('core-status/')));
   withFlexcoreAttributes({ segment_lookup: { enabled: false } });
-  expect(initFeatures(Flex, flexMock.__manager).installed).not.toContain('segment-lookup/addSegmentLookupToAgentDesktopPanel2');
-  expect(initFeatures(Flex, flexMock.__manager).installed).toEqual([
-    'agent-extensions/addAgentExtensionsView',
-    'agent-extensions/addAgentExtensionsSideLink',
-  ]);
-  expect(initFeatures(Flex, flexMock.__manager).installed).toEqual(['hang-up-by/writeHangUpByBeforeHangupCall']);
+  expect(initFeatures(Flex, flexMock.__manager).installed).toEqual(ALL_HOOKS.filter((h) => !h.startsWith('segment-lookup/')));
 });
 
 it('isolates features: a feature or hook that throws is logged and the others still register', () => {
@@ -80,14 +82,7 @@ it('isolates features: a feature or hook that throws is logged and the others st
     }),
   };
   const report = initFeatures(Flex, flexMock.__manager, [broken, brokenHook, ...FEATURES]);
-  expect(report.installed).toEqual(['core-status/addFlexcoreTabToTaskCanvasTabs', 'segment-lookup/addSegmentLookupToAgentDesktopPanel2']);
-  expect(report.installed).toEqual(['core-status/addFlexcoreTabToTaskCanvasTabs', 'customer-context/addCustomerTabToTaskCanvasTabs']);
-  expect(report.installed).toEqual([
-    'core-status/addFlexcoreTabToTaskCanvasTabs',
-    'agent-extensions/addAgentExtensionsView',
-    'agent-extensions/addAgentExtensionsSideLink',
-  ]);
-  expect(report.installed).toEqual(['core-status/addFlexcoreTabToTaskCanvasTabs', 'hang-up-by/writeHangUpByBeforeHangupCall']);
+  expect(report.installed).toEqual(ALL_HOOKS);
   expect(report.failed.map((f) => f.feature)).toEqual(['broken-feature', 'broken-hook']);
   expect(error).toHaveBeenCalledWith(
     '[plugin-flexcore]',

@@ -1,5 +1,6 @@
 import type * as Flex from '@twilio/flex-ui';
 
+import callbackAndVoicemail from '../../feature-library/callback-and-voicemail';
 import coreStatus from '../../feature-library/core-status';
 import segmentLookup from '../../feature-library/segment-lookup';
 import customerContext from '../../feature-library/customer-context';
@@ -11,10 +12,14 @@ import { logger } from '../logger';
 import { hookName, installHook } from './components';
 
 /** Every feature of the plugin, in registration order (explicit list, no glob loader). */
-export const FEATURES: readonly Feature[] = [coreStatus, segmentLookup];
-export const FEATURES: readonly Feature[] = [coreStatus, customerContext];
-export const FEATURES: readonly Feature[] = [coreStatus, agentExtensions];
-export const FEATURES: readonly Feature[] = [coreStatus, hangUpBy];
+export const FEATURES: readonly Feature[] = [
+  coreStatus,
+  segmentLookup,
+  customerContext,
+  agentExtensions,
+  callbackAndVoicemail,
+  hangUpBy,
+];
 
 /** What initFeatures() did, for logs and tests. */
 export interface InitReport {

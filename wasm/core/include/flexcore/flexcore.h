@@ -4,6 +4,7 @@
 /// Pure functions over value types; no I/O, no clock, no randomness, no Emscripten headers.
 
 #include "flexcore/agent_extensions.h"
+#include "flexcore/callback.h"
 #include "flexcore/customer_context.h"
 #include "flexcore/error.h"
 #include "flexcore/hang_up_by.h"

@@ -1,0 +1,151 @@
+import React, { useState } from 'react';
+import { Box } from '@twilio-paste/core/box';
+import { Button } from '@twilio-paste/core/button';
+import { Text } from '@twilio-paste/core/text';
+import type * as Flex from '@twilio/flex-ui';
+import type { FlexCore } from 'flexcore';
+
+import { FlexcorePanel } from '../../../../components/FlexcorePanel/FlexcorePanel';
+import { placeCall, retryLater, workerIsOffline, type CallbackEnv } from '../../callbackActions';
+import type { CallbackTaskLike } from '../../taskTypes';
+
+/** Formats an instant in `timeZone` the way the seed does (numeric date and time, short zone name). */
+export function formatInZone(isoUtc: string, timeZone: string): string {
+  const date = new Date(isoUtc);
+  const options: Intl.DateTimeFormatOptions = {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    timeZoneName: 'short',
+  };
+  try {
+    return new Intl.DateTimeFormat(undefined, { ...options, timeZone }).format(date);
+  } catch {
+    return new Intl.DateTimeFormat(undefined, { ...options, timeZone: 'UTC' }).format(date);
+  }
+}
+
+/** Props of {@link CallbackPanelContent}. */
+export interface CallbackPanelProps {
+  task?: CallbackTaskLike;
+  flex: CallbackEnv['flex'];
+  manager: Flex.Manager;
+  serverUrl: string | undefined;
+  /** The configured max attempts (raw; the core turns it into a number, default 3). */
+  maxAttemptsSetting: string | number | undefined;
+  /** Test seams for Retry Later. */
+  fetchImpl?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+function Row({ label, children }: { label: string; children: React.ReactNode }): JSX.Element {
+  return (
+    <Box as="div" display="flex" columnGap="space40" alignItems="baseline">
+      <Box as="div" minWidth="size20">
+        <Text as="span" fontWeight="fontWeightSemibold" color="colorTextWeak">
+          {label}
+        </Text>
+      </Box>
+      <Box as="div">{children}</Box>
+    </Box>
+  );
+}
+
+/** The panel body once the core is loaded. */
+export function CallbackView({ core, ...props }: CallbackPanelProps & { core: FlexCore }): JSX.Element | null {
+  const { task, flex, manager, serverUrl } = props;
+  const [busy, setBusy] = useState<'call' | 'requeue' | undefined>();
+  if (!task) return null;
+  const maxAttempts = core.maxAttemptsFromConfig(props.maxAttemptsSetting);
+  const view = core.callbackView(task.attributes ?? {}, { maxAttempts });
+  if (!view) return null;
+  const env: CallbackEnv = { flex, manager, core, serverUrl, maxAttempts, fetch: props.fetchImpl, sleep: props.sleep };
+  const actionable = task.status === 'assigned' && busy === undefined;
+  const run = async (kind: 'call' | 'requeue') => {
+    setBusy(kind);
+    try {
+      if (kind === 'call') await placeCall(env, task);
+      else await retryLater(env, task);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  return (
+    <Box as="div" display="flex" flexDirection="column" rowGap="space40" data-testid="callback-panel" data-task-type={view.taskType}>
+      <Box as="div">
+        <Text as="h2" fontSize="fontSize40" fontWeight="fontWeightBold" data-testid="callback-heading">
+          {view.heading}
+        </Text>
+        <Text as="p" color="colorTextWeak">
+          {view.description}
+        </Text>
+      </Box>
+      {view.showRecording && view.recordingUrl ? (
+        <Row label="Voicemail recording">
+          {/* eslint-disable-next-line jsx-a11y/media-has-caption */}
+          <audio controls src={view.recordingUrl} data-testid="callback-recording" />
+        </Row>
+      ) : null}
+      {view.showTranscript ? (
+        <Row label="Voicemail transcript">
+          <Text as="span" data-testid="callback-transcript">
+            {view.transcript}
+          </Text>
+        </Row>
+      ) : null}
+      <Row label="Contact phone">
+        <Text as="span" data-testid="callback-contact-phone">
+          {view.contactPhone}
+        </Text>
+      </Row>
+      <Row label="Call reception time">
+        <Text
+          as="span"
+          data-testid="callback-received"
+          title={`System time: ${formatInZone(view.receivedUtc, view.systemTimeZone)}`}
+        >
+          {formatInZone(view.receivedUtc, view.agentTimeZone)}
+        </Text>
+      </Row>
+      <Row label="Callback attempt">
+        <Text as="span" data-testid="callback-attempt">
+          {view.attemptLabel}
+        </Text>
+      </Row>
+      <Box as="div" display="flex" columnGap="space30">
+        <Button
+          variant="primary"
+          data-testid="callback-place-call"
+          disabled={!actionable || workerIsOffline(manager)}
+          loading={busy === 'call'}
+          onClick={() => void run('call')}
+        >
+          {view.placeCallLabel}
+        </Button>
+        {view.retryLaterOffered ? (
+          <Button
+            variant="secondary"
+            data-testid="callback-retry-later"
+            disabled={!actionable}
+            loading={busy === 'requeue'}
+            onClick={() => void run('requeue')}
+          >
+            Retry Later
+          </Button>
+        ) : null}
+      </Box>
+    </Box>
+  );
+}
+
+/** The TaskInfoPanel replacement for callback and voicemail tasks (seed-behaviour 4.5). */
+export function CallbackPanelContent(props: CallbackPanelProps): JSX.Element {
+  return (
+    <FlexcorePanel title="Callback" testId="flexcore-callback">
+      {(core) => <CallbackView core={core} {...props} />}
+    </FlexcorePanel>
+  );
+}

@@ -1,0 +1,2 @@
+export { CallbackPanelContent, CallbackView, formatInZone } from './CallbackPanel';
+export type { CallbackPanelProps } from './CallbackPanel';
