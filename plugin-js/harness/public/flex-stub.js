@@ -456,6 +456,46 @@
   AgentDesktopView.Panel2 = Panel2;
 
   // ---------------------------------------------------------------------------------------------
+  // Views and side navigation (agent-extensions): ViewCollection holds <View name> children and shows the
+  // active one; SideNav holds <SideLink> children; the NavigateToView action ({viewName}) switches views,
+  // as in Flex. The agent desktop is the default view ("agent-desktop"): while another view is active the
+  // desktop root (#flex-root) is hidden.
+  // ---------------------------------------------------------------------------------------------
+  var activeView = { name: 'agent-desktop' };
+  function View(props) {
+    return h('section', { className: 'fh-view', 'data-view-name': props.name }, props.children);
+  }
+  function SideLink(props) {
+    return h(
+      'button',
+      { type: 'button', className: 'fh-side-link', 'data-testid': 'side-link', 'data-icon': props.icon, onClick: props.onClick },
+      props.children,
+    );
+  }
+  var SideNav = programmable('SideNav', function (props, content) {
+    var home = h(SideLink, {
+      key: 'agent-desktop',
+      icon: 'Agent',
+      onClick: function () {
+        Actions.invokeAction('NavigateToView', { viewName: 'agent-desktop' });
+      },
+    }, 'Agent Desktop');
+    return h('nav', { className: 'fh-side-nav', 'aria-label': 'Side navigation' }, content.children([home], props));
+  });
+  var ViewCollection = programmable('ViewCollection', function (props, content) {
+    var views = content.children([], props).filter(function (view) {
+      return view.props.name === activeView.name;
+    });
+    return h('div', { className: 'fh-view-collection', 'data-active-view': activeView.name }, views);
+  });
+  Actions.registerAction('NavigateToView', function (payload) {
+    activeView.name = payload && payload.viewName ? payload.viewName : 'agent-desktop';
+    var desktop = document.getElementById('flex-root');
+    if (desktop) desktop.hidden = activeView.name !== 'agent-desktop';
+    notifyContentChanged();
+  });
+
+  // ---------------------------------------------------------------------------------------------
   // Plugins
   // ---------------------------------------------------------------------------------------------
   var pluginInits = [];
@@ -489,6 +529,10 @@
     _outboundCalls: outboundCalls,
     TaskContext: TaskContext,
     withTaskContext: withTaskContext,
+    View: View,
+    SideLink: SideLink,
+    SideNav: SideNav,
+    ViewCollection: ViewCollection,
     // harness helpers (not part of Flex)
     _createManager: createManager,
   };

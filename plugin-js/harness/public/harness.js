@@ -78,6 +78,11 @@
     var loaded = await Promise.all([fetchJson('/harness/config.json'), fetchJson('/harness/fixtures/tasks.json')]);
     var config = loaded[0];
     var tasks = loaded[1].tasks;
+    // ?token=<Flex token>&roles=a,b sign the harness user in as someone else (e.g. a supervisor whose token
+    // the emulator issued), so supervisor views (agent-extensions) can be shown.
+    var userParams = new URLSearchParams(global.location.search);
+    if (userParams.get('token')) config.user = Object.assign({}, config.user, { token: userParams.get('token') });
+    if (userParams.get('roles')) config.user = Object.assign({}, config.user, { roles: userParams.get('roles').split(',') });
     var manager = Flex._createManager({
       uiAttributes: config.ui_attributes,
       user: config.user,
@@ -96,6 +101,11 @@
     var plugins = await Promise.all(Flex.Plugins._inits);
 
     global.ReactDOM.render(h(Desktop, { tasks: tasks, manager: manager }), document.getElementById('flex-root'));
+    // Side navigation and the view collection (views other than the agent desktop), in their own root.
+    var viewsRoot = document.createElement('div');
+    viewsRoot.id = 'flex-views';
+    document.getElementById('flex-root').parentNode.insertBefore(viewsRoot, document.getElementById('flex-root'));
+    global.ReactDOM.render(h(React.Fragment, null, h(Flex.SideNav), h(Flex.ViewCollection)), viewsRoot);
     setStatus(
       'ready',
       'plugins: ' +
