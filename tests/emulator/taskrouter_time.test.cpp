@@ -5,6 +5,7 @@
 
 using flexcore::emulator::iso8601_seconds;
 using flexcore::emulator::parse_iso8601;
+using flexcore::emulator::parse_iso8601_ms;
 
 TEST_CASE("ISO-8601 date-times parse with Z, fractions and offsets", "[emulator][taskrouter][unit]") {
   const auto base = parse_iso8601("2024-05-01T12:00:00Z");
@@ -30,4 +31,13 @@ TEST_CASE("malformed ISO-8601 date-times are rejected", "[emulator][taskrouter][
     INFO(bad);
     CHECK_FALSE(parse_iso8601(bad));
   }
+}
+
+TEST_CASE("far-future and far-past years parse in milliseconds but not as time points", "[emulator][taskrouter][unit]") {
+  const auto far = parse_iso8601_ms("2999-01-01T00:00:00Z");
+  REQUIRE(far);
+  CHECK(*far == 32472144000000LL);
+  CHECK_FALSE(parse_iso8601("2999-01-01T00:00:00Z"));
+  CHECK(parse_iso8601_ms("1899-12-31T23:59:59Z"));
+  CHECK(parse_iso8601("1899-12-31T23:59:59Z"));
 }

@@ -133,7 +133,7 @@ bool valid_friendly_name(const std::string& name) { return !name.empty() && name
 
 }  // namespace
 
-std::optional<Clock::time_point> parse_iso8601(std::string_view text) {
+std::optional<long long> parse_iso8601_ms(std::string_view text) {
   // YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)
   const auto digits = [&](std::size_t at, std::size_t count) -> std::optional<int> {
     if (at + count > text.size()) return std::nullopt;
@@ -185,7 +185,16 @@ std::optional<Clock::time_point> parse_iso8601(std::string_view text) {
   tm.tm_min = *minute;
   tm.tm_sec = *second;
   const std::time_t seconds = ::timegm(&tm);
-  return Clock::time_point(std::chrono::seconds(seconds - offset_seconds)) + std::chrono::milliseconds(millis);
+  return (static_cast<long long>(seconds) - offset_seconds) * 1000 + millis;
+}
+
+std::optional<Clock::time_point> parse_iso8601(std::string_view text) {
+  const auto ms = parse_iso8601_ms(text);
+  // system_clock counts nanoseconds in 64 bits: years 1678–2262 only. Keep well inside.
+  constexpr long long kMinMs = -8520336000000LL;  // 1700-01-01
+  constexpr long long kMaxMs = 7258118400000LL;   // 2200-01-01
+  if (!ms || *ms < kMinMs || *ms >= kMaxMs) return std::nullopt;
+  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(*ms)));
 }
 
 std::string iso8601_seconds(Clock::time_point when) {
@@ -531,17 +540,20 @@ bool read_task_fields(const UpstreamRequest& request, httplib::Response& res, Ta
     out.timeout = *parsed;
   }
   if (const auto value = form_value(request, "VirtualStartTime")) {
-    const auto parsed = parse_iso8601(*value);
-    static const auto kEarliest = *parse_iso8601("1900-01-01T00:00:00Z");
-    if (!parsed) {
+    // Compared in milliseconds first: far-future years do not fit system_clock's nanoseconds.
+    const auto ms = parse_iso8601_ms(*value);
+    static const long long kEarliestMs = *parse_iso8601_ms("1900-01-01T00:00:00Z");
+    if (!ms) {
       invalid_parameter(res, "VirtualStartTime", "Invalid parameter: VirtualStartTime must be an ISO-8601 date-time");
       return false;
     }
-    if (*parsed > Clock::now() || *parsed < kEarliest) {
+    const long long now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+    if (*ms > now_ms || *ms < kEarliestMs) {
       invalid_parameter(res, "VirtualStartTime", "VirtualStartTime cannot be in the future or before 1900");
       return false;
     }
-    out.virtual_start = *parsed;
+    out.virtual_start = *parse_iso8601(*value);
   }
   if (const auto value = form_value(request, "TaskChannel")) out.channel = *value;
   return true;

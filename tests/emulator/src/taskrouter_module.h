@@ -30,7 +30,12 @@
 namespace flexcore::emulator {
 
 /// Parses an ISO-8601 date-time (`2024-05-01T12:00:00Z`, `…:00.123Z`, `…:00+02:00`) as TaskRouter
-/// accepts for VirtualStartTime; nullopt when malformed (fields out of range included).
+/// accepts for VirtualStartTime into milliseconds since the epoch (any 4-digit year); nullopt when
+/// malformed (fields out of range included).
+std::optional<long long> parse_iso8601_ms(std::string_view text);
+
+/// The same as a system_clock time point; nullopt also outside years 1700–2199 (system_clock counts
+/// nanoseconds in 64 bits).
 std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text);
 
 /// `2024-05-01T12:00:00Z`: whole seconds, UTC, the format TaskRouter answers dates in.
