@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 import { insightsExport } from './data.mjs';
 import { seedParseSegmentCsv } from './seed.mjs';
+import { record } from '../results.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
@@ -102,3 +103,26 @@ if (native) {
 } else {
   console.log(`native: ${nativeBin} not built (./run builds it from the native-release core)`);
 }
+
+// Rows of the results table ($FLEXCORE_BENCH_RESULTS, ../results.mjs; no-op when unset).
+const size = `${(bytes / 1048576).toFixed(1)} MB`;
+record({
+  id: 'P1', measure: `parseSegmentCsv ${size} vs papaparse (best of ${runs})`, flexcore: ms(w), baseline: `${ms(best(times.papaparse))} (papaparse)`,
+  ratio: `${papaRatio.toFixed(2)}× faster`, goal: '≥ 2× papaparse', met: papaRatio >= 2,
+});
+if (native) {
+  const nativeRatio = w / native.best_ms;
+  record({
+    id: 'P1', measure: `parseSegmentCsv ${size} vs native (best of ${runs})`, flexcore: ms(w), baseline: `${ms(native.best_ms)} (native C++)`,
+    ratio: `${nativeRatio.toFixed(2)}× native's time`, goal: "≤ 1.5× native's time", met: nativeRatio <= 1.5,
+  });
+} else {
+  record({
+    id: 'P1', measure: `parseSegmentCsv ${size} vs native: NOT MEASURED (native bench not built)`, flexcore: ms(w), baseline: '—',
+    goal: "≤ 1.5× native's time", met: false,
+  });
+}
+record({
+  id: 'P1', measure: `parseSegmentCsv ${size} vs the seed's regex parser (wrong on ${seedWrong} ids)`, flexcore: ms(w),
+  baseline: `${ms(best(times.seed))} (seed JS)`, ratio: `${(best(times.seed) / w).toFixed(2)}× faster`, met: null,
+});

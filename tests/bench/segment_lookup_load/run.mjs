@@ -14,6 +14,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
+import { record } from '../results.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
 const build = process.env.FLEXCORE_NATIVE_BUILD || path.join(root, 'build', 'native-release');
@@ -115,6 +117,22 @@ try {
   console.log(`latency p50 ${pct(50).toFixed(1)} ms, p90 ${pct(90).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms, max ${latencies.at(-1).toFixed(1)} ms`);
   console.log(`emulator recorded: ${logins} Insights login(s), ${tts} TT fetch(es), ${iam} IAM validation(s) — ` +
     (logins === 1 && tts === 1 ? 'single-flight OK (exactly one login and one TT fetch)' : 'EXPECTED exactly one login and one TT fetch'));
+  // Rows of the results table ($FLEXCORE_BENCH_RESULTS, ../results.mjs; no-op when unset). P6 sets no speed
+  // target: req/s and p99 are informational; single-flight (one login, one TT fetch) is checked.
+  const ok = lookups - failed.length;
+  record({
+    id: 'P6', measure: `${lookups} concurrent cold /get-segment-id lookups: req/s`,
+    flexcore: `${(lookups / (wall / 1000)).toFixed(0)} req/s (${ok}/${lookups} ok)`, met: null,
+  });
+  record({
+    id: 'P6', measure: `${lookups} concurrent cold /get-segment-id lookups: p99`,
+    flexcore: `${pct(99).toFixed(1)} ms (p50 ${pct(50).toFixed(1)} ms)`, met: null,
+  });
+  record({
+    id: 'P6', measure: 'single-flight under the cold burst (emulator-recorded requests)',
+    flexcore: `${logins} Insights login(s), ${tts} TT fetch(es)`, goal: 'exactly one login and one TT fetch',
+    met: logins === 1 && tts === 1,
+  });
   if (logins !== 1 || tts !== 1 || failed.length) process.exitCode = 1;
 } finally {
   await stopAll();
