@@ -51,3 +51,15 @@ export function recordPageErrors(page) {
   page.on('console', (msg) => console.push(`[${msg.type()}] ${msg.text()}`));
   return { errors, console };
 }
+
+/**
+ * Console errors that are expected under the harness CSP (default-src 'self'):
+ * - the Paste theme's web fonts on assets.twilio.com are blocked (the page never leaves loopback);
+ * - emscripten 3.1.6's web loader first tries fetch() on the inlined data: URI of the wasm, which
+ *   connect-src 'self' blocks; it then decodes the base64 itself (getBinaryPromise's fallback), so the core
+ *   still loads. A host CSP without `connect-src data:` therefore costs two console lines, nothing else.
+ * @param {string} line a console line as recordPageErrors() keeps it (`[error] …`)
+ */
+export const isExpectedConsoleError = (line) =>
+  /Loading the font 'https:\/\/assets\.twilio\.com\//.test(line) ||
+  /(Connecting to|Fetch API cannot load) '?data:application\/octet-stream;base64,AGFzbQ/.test(line);

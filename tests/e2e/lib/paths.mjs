@@ -22,8 +22,15 @@ export const PLUGIN_BUNDLE =
 /** The npm package's node entry (ESM), used as the reference: the same core, run in node. */
 export const PACKAGE_NODE_ENTRY = path.join(REPO_ROOT, 'wasm', 'package', 'dist', 'node', 'index.mjs');
 
-/** The native upstream emulator and flexcore-server (cmake --build --preset native-debug); env overrides. */
-export const EMULATOR_BIN =
-  process.env.FLEXCORE_EMULATOR_BIN || path.join(REPO_ROOT, 'build', 'native-debug', 'tests', 'emulator', 'flexcore-emulator');
-export const SERVER_BIN =
-  process.env.FLEXCORE_SERVER_BIN || path.join(REPO_ROOT, 'build', 'native-debug', 'server', 'flexcore-server');
+/**
+ * The native build directory holding flexcore-emulator and flexcore-server: FLEXCORE_NATIVE_BUILD (the one
+ * variable for it; FLEXCORE_E2E_BUILD is still read as an old alias), default build/native-debug
+ * (cmake --build --preset native-debug).
+ */
+export const NATIVE_BUILD =
+  process.env.FLEXCORE_NATIVE_BUILD || process.env.FLEXCORE_E2E_BUILD || path.join(REPO_ROOT, 'build', 'native-debug');
+
+/** The native upstream emulator (tests/emulator) in NATIVE_BUILD; FLEXCORE_EMULATOR_BIN overrides this one binary. */
+export const EMULATOR_BIN = process.env.FLEXCORE_EMULATOR_BIN || path.join(NATIVE_BUILD, 'tests', 'emulator', 'flexcore-emulator');
+/** flexcore-server (server/) in NATIVE_BUILD; FLEXCORE_SERVER_BIN overrides this one binary. */
+export const SERVER_BIN = process.env.FLEXCORE_SERVER_BIN || path.join(NATIVE_BUILD, 'server', 'flexcore-server');

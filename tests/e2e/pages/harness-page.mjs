@@ -1,5 +1,8 @@
 // Page object for the plugin harness (plugin-js/harness): a Flex agent desktop stand-in that loads the real
 // plugin bundle. Selectors are the data-testids of the harness (task list, canvas, tabs) and of the plugin.
+import assert from 'node:assert/strict';
+
+import { recordPageErrors } from '../lib/browser.mjs';
 
 export class HarnessPage {
   static selectors = {
@@ -27,6 +30,28 @@ export class HarnessPage {
     this.baseUrl = baseUrl;
     this.requests = [];
     this.blockedRequests = [];
+  }
+
+  /**
+   * Opens the harness in a new page of `browser` (the context of lib/browser.mjs launchBrowser()): records the
+   * page's errors and console, guards the network, runs `prepare(page)` (e.g. extra `page.route`s), opens the
+   * harness with `params` (URL parameters, see open()) and fails unless the plugin started ("ready").
+   * @param {import('playwright-core').BrowserContext} browser
+   * @param {string} baseUrl the harness URL printed by serve.mjs
+   * @param {Record<string, string>} [params]
+   * @param {{prepare?: (page: import('playwright-core').Page) => Promise<void>}} [options]
+   * @returns {Promise<{page: import('playwright-core').Page, log: {errors: string[], console: string[]},
+   *   harnessPage: HarnessPage, status: {state: string, text: string}}>}
+   */
+  static async openReady(browser, baseUrl, params = {}, { prepare } = {}) {
+    const page = await browser.newPage();
+    const log = recordPageErrors(page);
+    const harnessPage = new HarnessPage(page, baseUrl);
+    await harnessPage.guardNetwork();
+    if (prepare) await prepare(page);
+    const status = await harnessPage.open(params);
+    assert.equal(status.state, 'ready', `harness did not start: ${status.text}\n${log.console.join('\n')}`);
+    return { page, log, harnessPage, status };
   }
 
   /**

@@ -3,64 +3,34 @@
 // chromium. A supervisor opens "Agent Extensions" from the side navigation, adds, edits, filters, sorts, pages
 // and publishes; then a Twilio-signed Studio request for the new extension returns the worker.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { launchBrowser, recordPageErrors } from '../lib/browser.mjs';
+import { launchBrowser } from '../lib/browser.mjs';
+import { EMULATOR_BIN, SERVER_BIN, emulatorControl, startEmulator, startServer } from '../lib/emulator-server.mjs';
 import { startHarness } from '../lib/harness-server.mjs';
-import { PLUGIN_BUNDLE, REPO_ROOT } from '../lib/paths.mjs';
+import { PLUGIN_BUNDLE } from '../lib/paths.mjs';
+import { stopAll } from '../lib/process.mjs';
+import { HarnessPage } from '../pages/harness-page.mjs';
 
-const BUILD = process.env.FLEXCORE_E2E_BUILD || path.join(REPO_ROOT, 'build', 'native-debug');
-const SERVER_BIN = path.join(BUILD, 'server', 'flexcore-server');
-const EMULATOR_BIN = path.join(BUILD, 'tests', 'emulator', 'flexcore-emulator');
 const ACCOUNT = 'AC' + 'e'.repeat(32);
 const AUTH_TOKEN = 'e2e-auth-token';
 const PUBLIC_URL = 'https://flexcore.e2e.example';
 const wk = (n) => 'WK' + n.toString(16).padStart(32, '0');
 
-/** Spawns a binary that prints "http://127.0.0.1:PORT" and resolves its URL. */
-async function spawnListening(bin, args, env) {
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let output = '';
-  child.stderr.setEncoding('utf8').on('data', (c) => (output += c));
-  const url = await new Promise((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (c) => {
-      output += c;
-      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(output);
-      if (m) resolve(m[0]);
-    });
-    child.once('exit', (code) => reject(new Error(`${bin} exited with ${code}:\n${output}`)));
-  });
-  return {
-    url,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 let emulator, server, harness, session, dataDir, token;
 before(async () => {
   for (const file of [PLUGIN_BUNDLE, SERVER_BIN, EMULATOR_BIN]) assert.ok(existsSync(file), `${file} is missing: build first`);
   dataDir = await mkdtemp(path.join(tmpdir(), 'flexcore-e2e-ax-'));
-  emulator = await spawnListening(EMULATOR_BIN, ['--port', '0', '--account-sid', ACCOUNT, '--auth-token', AUTH_TOKEN], {});
-  const issued = await fetch(`${emulator.url}/__emulator/iam/tokens`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ identity: 'sam.supervisor', roles: ['supervisor'], ttlSeconds: 3600 }),
-  });
-  token = (await issued.json()).token;
-  server = await spawnListening(SERVER_BIN, [], {
-    ACCOUNT_SID: ACCOUNT, AUTH_TOKEN, FLEXCORE_IAM_URL: `${emulator.url}/iam`, FLEXCORE_PORT: '0', FLEXCORE_LOG_LEVEL: 'warn',
+  emulator = await startEmulator(['--account-sid', ACCOUNT, '--auth-token', AUTH_TOKEN]);
+  const issued = { identity: 'sam.supervisor', roles: ['supervisor'], ttlSeconds: 3600 };
+  token = (await emulatorControl(emulator.url, 'POST', '/iam/tokens', issued, 201)).token;
+  server = await startServer({
+    ACCOUNT_SID: ACCOUNT, AUTH_TOKEN, FLEXCORE_IAM_URL: `${emulator.url}/iam`,
     FLEXCORE_DATA_DIR: dataDir, FLEXCORE_CORS_ORIGINS: '*', FLEXCORE_PUBLIC_URL: PUBLIC_URL,
   });
   // 12 published extensions to start with (more than one page of 10).
@@ -77,19 +47,13 @@ before(async () => {
   session = await launchBrowser();
 });
 after(async () => {
-  await session?.close();
-  await harness?.stop();
-  await server?.stop();
-  await emulator?.stop();
+  await stopAll(session, harness, server, emulator);
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 test('a supervisor adds, edits, filters, sorts, pages and publishes; Studio then finds the new extension', async () => {
-  const page = await session.browser.newPage();
-  const { errors } = recordPageErrors(page);
+  const { page, log: { errors } } = await HarnessPage.openReady(session.browser, harness.url, { token, roles: 'supervisor' });
   page.on('dialog', (dialog) => dialog.accept());
-  await page.goto(`${harness.url}?token=${encodeURIComponent(token)}&roles=supervisor`);
-  await page.locator('#harness-status[data-state="ready"]').waitFor({ timeout: 30000 });
   await page.getByTestId('side-link').filter({ hasText: 'Agent Extensions' }).click();
   const view = page.getByTestId('agent-extensions-view');
   await view.waitFor({ timeout: 30000 });

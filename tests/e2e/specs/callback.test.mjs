@@ -5,22 +5,19 @@
 // Flex route, which creates the next attempt with attempts=1, the same conversation id and the original
 // time as VirtualStartTime. Every process is real and listens on 127.0.0.1 only.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { launchBrowser, recordPageErrors } from '../lib/browser.mjs';
+import { launchBrowser } from '../lib/browser.mjs';
+import { EMULATOR_BIN, SERVER_BIN, emulatorControl, startEmulator, startServer } from '../lib/emulator-server.mjs';
 import { startHarness } from '../lib/harness-server.mjs';
-import { PLUGIN_BUNDLE, REPO_ROOT } from '../lib/paths.mjs';
+import { PLUGIN_BUNDLE } from '../lib/paths.mjs';
+import { stopAll } from '../lib/process.mjs';
 import { HarnessPage } from '../pages/harness-page.mjs';
 
-const BUILD = process.env.FLEXCORE_NATIVE_BUILD || path.join(REPO_ROOT, 'build', 'native-debug');
-const EMULATOR = path.join(BUILD, 'tests', 'emulator', 'flexcore-emulator');
-const SERVER = path.join(BUILD, 'server', 'flexcore-server');
 const WORKSPACE = 'WS' + 'e2e0'.repeat(8);
 const WORKFLOW = 'WW' + 'e2e1'.repeat(8);
 const FLOW = 'FW' + 'e2e2'.repeat(8);
@@ -28,54 +25,7 @@ const RECORDING = 'RE' + 'e2e3'.repeat(8);
 const TRANSCRIPTION = 'TR' + 'e2e4'.repeat(8);
 const RECEIVED = '2026-01-15T09:30:00.000Z';
 
-/** Spawns `binary` and resolves with the URL from its readiness line (`… listening on http://127.0.0.1:<port>`). */
-async function startProcess(binary, args, { env = {}, cwd } = {}) {
-  const child = spawn(binary, args, { cwd, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stdout.setEncoding('utf8');
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${binary} did not become ready:\n${output}`)), 20000);
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${binary} exited with ${code}:\n${output}`));
-    });
-  });
-  return {
-    url,
-    output: () => output,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-async function control(emulator, method, route, body) {
-  const response = await fetch(`${emulator.url}/__emulator${route}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${route}: HTTP ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-const tasksOf = async (emulator) => (await control(emulator, 'GET', '/taskrouter/workspaces')).workspaces[0].tasks;
+const tasksOf = async (emulator) => (await emulatorControl(emulator.url, 'GET', '/taskrouter/workspaces')).workspaces[0].tasks;
 
 let emulator;
 let server;
@@ -84,38 +34,30 @@ let session;
 let dataDir;
 let token;
 before(async () => {
-  for (const file of [EMULATOR, SERVER, PLUGIN_BUNDLE]) assert.ok(existsSync(file), `${file} is missing: build it first (scripts/test)`);
-  emulator = await startProcess(EMULATOR, ['--port', '0']);
-  await control(emulator, 'POST', '/taskrouter/workspaces', {
+  for (const file of [EMULATOR_BIN, SERVER_BIN, PLUGIN_BUNDLE]) assert.ok(existsSync(file), `${file} is missing: build it first (scripts/test)`);
+  emulator = await startEmulator();
+  await emulatorControl(emulator.url, 'POST', '/taskrouter/workspaces', {
     sid: WORKSPACE,
     workflows: [{ sid: WORKFLOW, friendlyName: 'Callbacks' }],
-  });
-  token = (await control(emulator, 'POST', '/iam/tokens', { identity: 'e2e-agent', roles: ['agent'] })).token;
+  }, 201);
+  token = (await emulatorControl(emulator.url, 'POST', '/iam/tokens', { identity: 'e2e-agent', roles: ['agent'] }, 201)).token;
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'flexcore-e2e-callback-'));
-  server = await startProcess(SERVER, [], {
-    cwd: dataDir,
-    env: {
-      FLEXCORE_PORT: '0',
-      FLEXCORE_HOST: '127.0.0.1',
-      FLEXCORE_DATA_DIR: dataDir,
-      FLEXCORE_LOG_LEVEL: 'warn',
-      FLEXCORE_CORS_ORIGINS: '*',
-      ACCOUNT_SID: 'AC00000000000000000000000000000000',
-      AUTH_TOKEN: 'emulator-auth-token',
-      FLEXCORE_IAM_URL: emulator.url,
-      FLEXCORE_TASKROUTER_URL: `${emulator.url}/taskrouter`,
-      TWILIO_FLEX_WORKSPACE_SID: WORKSPACE,
-      TWILIO_FLEX_CALLBACK_WORKFLOW_SID: WORKFLOW,
-    },
-  });
+  server = await startServer({
+    FLEXCORE_HOST: '127.0.0.1',
+    FLEXCORE_DATA_DIR: dataDir,
+    FLEXCORE_CORS_ORIGINS: '*',
+    ACCOUNT_SID: 'AC00000000000000000000000000000000',
+    AUTH_TOKEN: 'emulator-auth-token',
+    FLEXCORE_IAM_URL: emulator.url,
+    FLEXCORE_TASKROUTER_URL: `${emulator.url}/taskrouter`,
+    TWILIO_FLEX_WORKSPACE_SID: WORKSPACE,
+    TWILIO_FLEX_CALLBACK_WORKFLOW_SID: WORKFLOW,
+  }, { cwd: dataDir });
   harness = await startHarness({ bundlePath: PLUGIN_BUNDLE, serverUrl: server.url });
   session = await launchBrowser();
 });
 after(async () => {
-  await session?.close();
-  await harness?.stop();
-  await server?.stop();
-  await emulator?.stop();
+  await stopAll(session, harness, server, emulator);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -123,7 +65,7 @@ test('a signed Studio voicemail becomes a task the harness shows, and Retry Late
   // 1. Studio's Record Voicemail widget calls the Transcription Callback URL (query string of the seed),
   //    signed with the account's auth token by the emulator acting as Twilio.
   const query = new URLSearchParams({ numberToCall: '+15550100000', numberToCallFrom: '+15550100001', flexFlowSid: FLOW });
-  const studio = await control(emulator, 'POST', '/webhooks/send', {
+  const studio = await emulatorControl(emulator.url, 'POST', '/webhooks/send', {
     url: `${server.url}/callback/studio/create-callback?${query}`,
     method: 'POST',
     params: {
@@ -157,21 +99,19 @@ test('a signed Studio voicemail becomes a task the harness shows, and Retry Late
     dateCreated: first.date_created,
     attributes: first.attributes_json,
   };
-  const page = await session.browser.newPage();
-  const log = recordPageErrors(page);
-  const harnessPage = new HarnessPage(page, harness.url);
-  await harnessPage.guardNetwork();
-  await page.route('**/harness/fixtures/tasks.json', (route) =>
-    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ tasks: [flexTask] }) }),
-  );
-  await page.route('**/harness/config.json', async (route) => {
-    const response = await route.fetch();
-    const config = await response.json();
-    config.user = { ...config.user, token }; // the agent's Flex token (issued by the emulated IAM)
-    await route.fulfill({ response, body: JSON.stringify(config) });
+  const { page, log, harnessPage } = await HarnessPage.openReady(session.browser, harness.url, { task: first.sid }, {
+    async prepare(page) {
+      await page.route('**/harness/fixtures/tasks.json', (route) =>
+        route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ tasks: [flexTask] }) }),
+      );
+      await page.route('**/harness/config.json', async (route) => {
+        const response = await route.fetch();
+        const config = await response.json();
+        config.user = { ...config.user, token }; // the agent's Flex token (issued by the emulated IAM)
+        await route.fulfill({ response, body: JSON.stringify(config) });
+      });
+    },
   });
-  const status = await harnessPage.open({ task: first.sid });
-  assert.equal(status.state, 'ready', `harness did not start: ${status.text}\n${log.console.join('\n')}`);
 
   const item = page.locator(`[data-testid="task-list-item"][data-task-sid="${first.sid}"]`);
   assert.equal(await item.getAttribute('data-task-channel'), 'voicemail');
@@ -201,7 +141,7 @@ test('a signed Studio voicemail becomes a task the harness shows, and Retry Late
   assert.equal(second.attributes_json.callBackData.utcDateTimeReceived, RECEIVED);
   assert.equal(second.virtual_start_time, first.virtual_start_time);
   assert.equal(second.virtual_start_time, '2026-01-15T09:30:00Z');
-  const creates = (await control(emulator, 'GET', `/requests?method=POST&path=${encodeURIComponent('/v1/Workspaces/*/Tasks')}`)).requests;
+  const creates = (await emulatorControl(emulator.url, 'GET', `/requests?method=POST&path=${encodeURIComponent('/v1/Workspaces/*/Tasks')}`)).requests;
   assert.equal(creates.length, 2);
   assert.equal(new URLSearchParams(creates[1].body).get('VirtualStartTime'), RECEIVED);
   assert.equal(new URLSearchParams(creates[0].body).get('VirtualStartTime'), RECEIVED);

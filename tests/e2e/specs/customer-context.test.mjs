@@ -9,19 +9,16 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { launchBrowser, recordPageErrors } from '../lib/browser.mjs';
+import { isExpectedConsoleError, launchBrowser } from '../lib/browser.mjs';
 import { EMULATOR_BIN, SERVER_BIN, emulatorControl, startEmulator, startServer } from '../lib/emulator-server.mjs';
 import { startHarness } from '../lib/harness-server.mjs';
 import { ARTIFACTS_DIR, PACKAGE_NODE_ENTRY, PLUGIN_BUNDLE, REPO_ROOT } from '../lib/paths.mjs';
+import { stopAll } from '../lib/process.mjs';
 import { HarnessPage } from '../pages/harness-page.mjs';
 
 const CONTEXT_TASK = 'WTc0ffee00c0ffee00c0ffee00c0ffee00'; // fixtures/tasks.json: Carol (Studio bot hand-off)
 const PLAIN_TASK = 'WT0a1b2c3d4e5f60718293a4b5c6d7e8f9'; // Alice Customer: no context, no userId
 const HARNESS_TOKEN = 'harness-token-not-a-flex-token'; // the harness user's token (plugin-js/harness/serve.mjs)
-
-const isExpectedConsoleError = (line) =>
-  /Loading the font 'https:\/\/assets\.twilio\.com\//.test(line) ||
-  /(Connecting to|Fetch API cannot load) '?data:application\/octet-stream;base64,AGFzbQ/.test(line);
 
 let emulator;
 let server;
@@ -70,20 +67,10 @@ before(async () => {
   session = await launchBrowser();
 });
 
-after(async () => {
-  await session?.close();
-  await harness?.stop();
-  await server?.stop();
-  await emulator?.stop();
-});
+after(() => stopAll(session, harness, server, emulator));
 
 async function openCustomerTab(taskSid) {
-  const page = await session.browser.newPage();
-  const log = recordPageErrors(page);
-  const harnessPage = new HarnessPage(page, harness.url);
-  await harnessPage.guardNetwork();
-  const status = await harnessPage.open({ task: taskSid, tab: 'customer-context' });
-  assert.equal(status.state, 'ready', `harness did not start: ${status.text}`);
+  const { page, log, harnessPage } = await HarnessPage.openReady(session.browser, harness.url, { task: taskSid, tab: 'customer-context' });
   await page.locator('[data-testid="customer-context"]').waitFor();
   return { page, log, harnessPage };
 }

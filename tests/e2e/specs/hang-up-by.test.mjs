@@ -5,61 +5,23 @@
 // TaskRouter, as the TaskRouter SDK would). Then the worker leg leaves, the task wraps up and the signed
 // task.wrapup event reaches flexcore-server, which keeps "agent". The emulator's task is the evidence.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { launchBrowser, recordPageErrors } from '../lib/browser.mjs';
-import { EMULATOR_BIN, HARNESS_SERVER, PLUGIN_BUNDLE, SERVER_BIN } from '../lib/paths.mjs';
+import { launchBrowser } from '../lib/browser.mjs';
+import { EMULATOR_BIN, SERVER_BIN, emulatorControl, startEmulator, startServer } from '../lib/emulator-server.mjs';
+import { startHarness } from '../lib/harness-server.mjs';
+import { PLUGIN_BUNDLE } from '../lib/paths.mjs';
+import { stopAll } from '../lib/process.mjs';
 import { HarnessPage } from '../pages/harness-page.mjs';
 
 const ACCOUNT = 'AC00000000000000000000000000000000';
 const AUTH_TOKEN = 'e2e-hang-up-by-token';
 
-/** Spawns `command` and resolves the first http://127.0.0.1:<port> URL it prints on stdout. */
-async function startProcess(command, args, env = {}) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let output = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk) => {
-    output += chunk;
-  });
-  const url = await new Promise((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (chunk) => {
-      output += chunk;
-      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`${path.basename(command)} exited with ${code}:\n${output}`)));
-    child.once('error', reject);
-  });
-  return {
-    url,
-    output: () => output,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 const basic = `Basic ${Buffer.from(`${ACCOUNT}:${AUTH_TOKEN}`).toString('base64')}`;
-
-async function control(emulator, method, route, body) {
-  const response = await fetch(`${emulator.url}/__emulator${route}`, {
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} /__emulator${route}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 async function taskRouter(emulator, method, route, form) {
   const response = await fetch(`${emulator.url}/taskrouter/v1${route}`, {
@@ -83,21 +45,19 @@ let call;
 
 before(async () => {
   for (const file of [EMULATOR_BIN, SERVER_BIN, PLUGIN_BUNDLE]) assert.ok(existsSync(file), `${file} is missing: build it first`);
-  emulator = await startProcess(EMULATOR_BIN, ['--port', '0', '--account-sid', ACCOUNT, '--auth-token', AUTH_TOKEN]);
-  server = await startProcess(SERVER_BIN, [], {
+  emulator = await startEmulator(['--account-sid', ACCOUNT, '--auth-token', AUTH_TOKEN]);
+  server = await startServer({
     ACCOUNT_SID: ACCOUNT,
     AUTH_TOKEN,
-    FLEXCORE_PORT: '0',
-    FLEXCORE_LOG_LEVEL: 'warn',
     FLEXCORE_TASKROUTER_URL: `${emulator.url}/taskrouter`,
     FLEXCORE_VOICE_URL: `${emulator.url}/voice`,
     FLEXCORE_IAM_URL: emulator.url,
   });
 
   // A Flex voice call as TaskRouter, Flex and the phone network leave it: task accepted, conference up.
-  const workspace = await control(emulator, 'POST', '/taskrouter/workspaces', {
+  const workspace = await emulatorControl(emulator.url, 'POST', '/taskrouter/workspaces', {
     workflows: [{ friendlyName: 'Assign to Anyone' }],
-  });
+  }, 201);
   call = {
     workspaceSid: workspace.sid,
     conferenceSid: `CF${hex(32)}`,
@@ -120,15 +80,15 @@ before(async () => {
   });
   call.taskSid = task.sid;
   for (const assignmentStatus of ['reserved', 'assigned']) {
-    await control(emulator, 'POST', `/taskrouter/workspaces/${workspace.sid}/tasks/${task.sid}`, { assignmentStatus });
+    await emulatorControl(emulator.url, 'POST', `/taskrouter/workspaces/${workspace.sid}/tasks/${task.sid}`, { assignmentStatus });
   }
-  await control(emulator, 'POST', '/voice/conferences', { sid: call.conferenceSid, friendlyName: task.sid });
+  await emulatorControl(emulator.url, 'POST', '/voice/conferences', { sid: call.conferenceSid, friendlyName: task.sid }, 201);
   for (const [callSid, label] of [[call.customer, 'customer'], [call.worker, 'worker']]) {
-    await control(emulator, 'POST', `/voice/conferences/${call.conferenceSid}/participants`, {
+    await emulatorControl(emulator.url, 'POST', `/voice/conferences/${call.conferenceSid}/participants`, {
       callSid,
       label,
       endConferenceOnExit: true,
-    });
+    }, 201);
   }
 
   workDir = await mkdtemp(path.join(tmpdir(), 'flexcore-e2e-hang-up-by-'));
@@ -149,28 +109,20 @@ before(async () => {
       ],
     }),
   );
-  harness = await startProcess(
-    process.execPath,
-    [
-      HARNESS_SERVER,
-      '--port', '0',
-      '--bundle', PLUGIN_BUNDLE,
-      '--server-url', server.url,
-      '--tasks', tasksFile,
-      '--taskrouter-url', `${emulator.url}/taskrouter`,
-      '--workspace-sid', workspace.sid,
-      '--account-sid', ACCOUNT,
-    ],
-    { FLEXCORE_HARNESS_AUTH_TOKEN: AUTH_TOKEN },
-  );
+  harness = await startHarness({
+    bundlePath: PLUGIN_BUNDLE,
+    serverUrl: server.url,
+    tasksPath: tasksFile,
+    taskRouterUrl: `${emulator.url}/taskrouter`,
+    workspaceSid: workspace.sid,
+    accountSid: ACCOUNT,
+    authToken: AUTH_TOKEN,
+  });
   session = await launchBrowser();
 });
 
 after(async () => {
-  await session?.close();
-  await harness?.stop();
-  await server?.stop();
-  await emulator?.stop();
+  await stopAll(session, harness, server, emulator);
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
@@ -191,12 +143,7 @@ async function waitForAttributes(condition, what) {
 }
 
 test('clicking hang-up on a voice task records agent, and the server keeps it at wrap-up', async () => {
-  const page = await session.browser.newPage();
-  const log = recordPageErrors(page);
-  const harnessPage = new HarnessPage(page, `${harness.url}/`);
-  await harnessPage.guardNetwork();
-  const status = await harnessPage.open({ task: call.taskSid });
-  assert.equal(status.state, 'ready', `harness did not start: ${status.text}\n${log.console.join('\n')}`);
+  const { page, log, harnessPage } = await HarnessPage.openReady(session.browser, harness.url, { task: call.taskSid });
 
   const hangUp = page.locator('[data-testid="harness-hangup"]');
   await hangUp.click();
@@ -211,12 +158,12 @@ test('clicking hang-up on a voice task records agent, and the server keeps it at
   assert.deepEqual(afterClick.conference.participants, { customer: call.customer, worker: call.worker });
 
   // The agent's leg leaves the conference, ending it; the task wraps up; TaskRouter posts task.wrapup.
-  await control(emulator, 'POST', `/voice/conferences/${call.conferenceSid}/participants/${call.worker}/leave`, {});
-  await control(emulator, 'POST', `/taskrouter/workspaces/${call.workspaceSid}/tasks/${call.taskSid}`, {
+  await emulatorControl(emulator.url, 'POST', `/voice/conferences/${call.conferenceSid}/participants/${call.worker}/leave`, {});
+  await emulatorControl(emulator.url, 'POST', `/taskrouter/workspaces/${call.workspaceSid}/tasks/${call.taskSid}`, {
     assignmentStatus: 'wrapping',
   });
   const wrapping = await taskRouter(emulator, 'GET', `/Workspaces/${call.workspaceSid}/Tasks/${call.taskSid}`);
-  const answer = await control(emulator, 'POST', '/webhooks/send', {
+  const answer = await emulatorControl(emulator.url, 'POST', '/webhooks/send', {
     url: `${server.url}/taskrouter/events`,
     params: {
       EventType: 'task.wrapup',

@@ -10,26 +10,16 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { launchBrowser, recordPageErrors } from '../lib/browser.mjs';
+import { isExpectedConsoleError, launchBrowser } from '../lib/browser.mjs';
 import { startHarness } from '../lib/harness-server.mjs';
 import { ARTIFACTS_DIR, PACKAGE_NODE_ENTRY, PLUGIN_BUNDLE } from '../lib/paths.mjs';
+import { stopAll } from '../lib/process.mjs';
 import { HarnessPage } from '../pages/harness-page.mjs';
 
 const VALID_TASK = 'WT0a1b2c3d4e5f60718293a4b5c6d7e8f9'; // fixtures/tasks.json: Alice Customer (voice)
 const CHAT_TASK = 'WT9F8E7D6C5B4A39281706F5E4D3C2B1A0'; // Bob (web chat), upper-case hex
 const MALFORMED_TASK = 'WT0123456789abcdef0123456789ABCDEZ'; // ends in Z: not a Task SID
 export const SCREENSHOT = path.join(ARTIFACTS_DIR, 'harness-flexcore-tab.png');
-
-/**
- * Console errors that are expected under the harness CSP (default-src 'self'):
- * - the Paste theme's web fonts on assets.twilio.com are blocked (the page never leaves loopback);
- * - emscripten 3.1.6's web loader first tries fetch() on the inlined data: URI of the wasm, which
- *   connect-src 'self' blocks; it then decodes the base64 itself (getBinaryPromise's fallback), so the core
- *   still loads. A host CSP without `connect-src data:` therefore costs two console lines, nothing else.
- */
-const isExpectedConsoleError = (line) =>
-  /Loading the font 'https:\/\/assets\.twilio\.com\//.test(line) ||
-  /(Connecting to|Fetch API cannot load) '?data:application\/octet-stream;base64,AGFzbQ/.test(line);
 
 let session;
 let harness;
@@ -42,10 +32,7 @@ before(async () => {
   harness = await startHarness({ bundlePath: PLUGIN_BUNDLE });
   session = await launchBrowser();
 });
-after(async () => {
-  await session?.close();
-  await harness?.stop();
-});
+after(() => stopAll(session, harness));
 
 /** What the node reference core says about a SID: {verdict, message} as the panel renders them. */
 function expectedVerdict(taskSid) {
@@ -58,14 +45,9 @@ function expectedVerdict(taskSid) {
 }
 
 async function openHarness(params) {
-  const page = await session.browser.newPage();
-  const log = recordPageErrors(page);
-  const harnessPage = new HarnessPage(page, harness.url);
-  await harnessPage.guardNetwork();
-  const status = await harnessPage.open(params);
-  assert.equal(status.state, 'ready', `harness did not start: ${status.text}\n${log.console.join('\n')}`);
-  assert.match(status.text, /FlexcorePlugin@\d+\.\d+\.\d+/);
-  return { page, log, harnessPage };
+  const ctx = await HarnessPage.openReady(session.browser, harness.url, params);
+  assert.match(ctx.status.text, /FlexcorePlugin@\d+\.\d+\.\d+/);
+  return ctx;
 }
 
 function assertCleanPage({ log, harnessPage }) {
