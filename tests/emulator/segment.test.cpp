@@ -248,7 +248,10 @@ TEST_CASE("Segment profile seeding refuses bad specs and duplicate identifiers",
 TEST_CASE("Segment pages hold at most 100 items even when limit asks for 200", "[emulator][segment]") {
   EmulatorProcess emulator;
   std::string traits;
-  for (int i = 0; i < 150; ++i) traits += (i ? "," : "") + std::string("\"t") + std::to_string(i) + "\":" + std::to_string(i);
+  for (int i = 0; i < 150; ++i) {
+    if (i > 0) traits += ',';
+    traits.append("\"t").append(std::to_string(i)).append("\":").append(std::to_string(i));
+  }
   auto client = client_for(emulator);
   const auto seeded = client.Post("/__emulator/segment/profiles",
                                   R"({"externalIds":[{"type":"user_id","id":"many"}],"traits":{)" + traits + "}}", "application/json");

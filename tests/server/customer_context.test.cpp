@@ -112,7 +112,10 @@ TEST_CASE("fetch-persona follows cursor pages up to limit and caps each list at 
           "[server][emulator][customer-context]") {
   EmulatorProcess emulator;
   std::string traits;
-  for (int i = 0; i < 150; ++i) traits += (i ? "," : "") + std::string("\"t") + std::to_string(i) + "\":" + std::to_string(i);
+  for (int i = 0; i < 150; ++i) {
+    if (i > 0) traits += ',';
+    traits.append("\"t").append(std::to_string(i)).append("\":").append(std::to_string(i));
+  }
   httplib::Client control("127.0.0.1", emulator.port());
   const auto seeded = control.Post("/__emulator/segment/profiles",
                                    R"({"externalIds":[{"type":"email","id":"many@example.com"}],"traits":{)" + traits + "}}",
