@@ -8,7 +8,10 @@
  * - Tab, withTaskContext (the task comes from the `task` prop or from setMockTask()), Manager;
  * - TaskChannels (register / unregister / getRegistered) and DefaultTaskChannels.createDefaultTaskChannel
  *   (the definition shape Flex builds: name, isApplicable, icons, colors, templates);
- * - Notifications (registerNotification / showNotification, recorded).
+ * - Notifications (registerNotification / showNotification, recorded);
+ * - localization (Flex UI 2.x `manager.localization`: localeTag, availableLocales, setLocalePreference) and
+ *   `manager.strings` (kept by __resetFlexMock: setupTests empties it and registers the plugin's English
+ *   strings before each test, as the plugin's init() does in Flex).
  */
 import React from 'react';
 
@@ -72,6 +75,20 @@ class Actions {
   }
 }
 
+/** Flex UI 2.x `manager.localization` (the language selection): the user's locale tag, default en-US. */
+function createLocalization() {
+  return {
+    localeTag: 'en-US',
+    availableLocales: [
+      { tag: 'en-US', name: 'English (United States)' },
+      { tag: 'es-MX', name: 'Español (México)' },
+    ],
+    setLocalePreference: jest.fn(function setLocalePreference(tag) {
+      this.localeTag = tag;
+    }),
+  };
+}
+
 class Manager {
   constructor() {
     this.configuration = {};
@@ -79,6 +96,7 @@ class Manager {
     this.user = { token: 'mockedFlexToken', identity: 'agent@example.com', roles: ['agent'] };
     this.store = { addReducer: jest.fn(), dispatch: jest.fn(), getState: jest.fn(() => ({})) };
     this.strings = {};
+    this.localization = createLocalization();
   }
 
   static getInstance() {
@@ -164,6 +182,7 @@ function resetFlexMock() {
   module.exports.Actions.removeAllListeners();
   manager.configuration = {};
   manager.serviceConfiguration = { ui_attributes: {} };
+  manager.localization = createLocalization();
   mockTask = undefined;
 }
 

@@ -5,6 +5,9 @@ import { Stack } from '@twilio-paste/core/stack';
 import { Text } from '@twilio-paste/core/text';
 import { CoreError, CoreLoadError } from 'flexcore';
 
+import { text } from '../utils/strings';
+import { StringTemplates } from './strings';
+
 /** Props of {@link CoreAlert}. */
 export interface CoreAlertProps {
   /** What failed: a CoreError (shown with its code), a CoreLoadError, or any other Error. */
@@ -18,12 +21,15 @@ export interface CoreAlertProps {
 /** The one-line explanation shown for `error`. */
 export function describeError(error: Error, componentLabel: string): { title: string; detail: string } {
   if (error instanceof CoreLoadError) {
-    return { title: `${componentLabel} is unavailable: the flexcore core could not be loaded.`, detail: error.message };
+    return { title: text(StringTemplates.Unavailable, { component: componentLabel }), detail: error.message };
   }
   if (error instanceof CoreError) {
-    return { title: `${componentLabel}: ${error.message}`, detail: `error code ${error.code}` };
+    return {
+      title: text(StringTemplates.ErrorTitle, { component: componentLabel, message: error.message }),
+      detail: text(StringTemplates.ErrorCode, { code: error.code }),
+    };
   }
-  return { title: `${componentLabel} stopped working.`, detail: error.message || error.name };
+  return { title: text(StringTemplates.StoppedWorking, { component: componentLabel }), detail: error.message || error.name };
 }
 
 /**
@@ -43,7 +49,7 @@ export function CoreAlert({ error, componentLabel, onRetry }: CoreAlertProps): J
         </Text>
         {onRetry ? (
           <Button variant="secondary" size="small" onClick={onRetry}>
-            Try again
+            {text(StringTemplates.TryAgain)}
           </Button>
         ) : null}
       </Stack>

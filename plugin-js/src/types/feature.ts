@@ -1,6 +1,7 @@
 import type * as Flex from '@twilio/flex-ui';
 
 import type { FlexcoreConfig } from '../utils/configuration';
+import type { StringHook } from '../utils/strings';
 
 /** The `flex` object Flex hands to a plugin's init() (the @twilio/flex-ui module namespace). */
 export type FlexGlobal = typeof Flex;
@@ -72,4 +73,9 @@ export interface Feature {
   name: string;
   /** Returns the hooks to install for this configuration; `hooks: []` when the feature is disabled. */
   register(config: FlexcoreConfig): FeatureDefinition;
+  /**
+   * The feature's strings table (`flex-hooks/strings`, flex-project-template `stringHook`): registered in
+   * `manager.strings` for the user's locale before the feature's hooks are installed (utils/strings).
+   */
+  strings?: StringHook;
 }

@@ -8,7 +8,9 @@ import type { FlexCore } from 'flexcore';
 
 import { CoreAlert } from '../../core/CoreAlert';
 import { CoreBoundary } from '../../core/CoreBoundary';
+import { StringTemplates } from '../../core/strings';
 import { useCore } from '../../core/useCore';
+import { text } from '../../utils/strings';
 
 /** Props of {@link FlexcorePanel}. */
 export interface FlexcorePanelProps {
@@ -26,9 +28,9 @@ function CoreGate({ title, children }: Pick<FlexcorePanelProps, 'title' | 'child
   if (status === 'error' && error) return <CoreAlert error={error} componentLabel={title} onRetry={retry} />;
   return (
     <Stack orientation="horizontal" spacing="space30">
-      <Spinner decorative title="Loading" />
+      <Spinner decorative title={text(StringTemplates.LoadingTitle)} />
       <Text as="span" data-testid="flexcore-core-loading">
-        Loading the flexcore core…
+        {text(StringTemplates.Loading)}
       </Text>
     </Stack>
   );

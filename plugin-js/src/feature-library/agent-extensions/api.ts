@@ -4,6 +4,9 @@
  */
 import type { StoredExtensionRow } from 'flexcore';
 
+import { text as localized } from '../../utils/strings';
+import { StringTemplates } from './flex-hooks/strings';
+
 /** `/admin/list`: the published set, its version and the draft rows (with updatedBy / updatedAt). */
 export interface ExtensionsList {
   /** Rows of the deployed build (the Studio lookup answers from these). */
@@ -67,7 +70,7 @@ export function serverApi(serverUrl: string, token: () => string, fetchImpl: Fet
         body: JSON.stringify({ ...body, Token: token() }),
       });
     } catch (error) {
-      throw new ServerError(0, 'Unavailable', `flexcore-server cannot be reached (${error instanceof Error ? error.message : String(error)})`);
+      throw new ServerError(0, 'Unavailable', localized(StringTemplates.Unreachable, { reason: error instanceof Error ? error.message : String(error) }));
     }
     const text = await response.text();
     let parsed: unknown;

@@ -10,6 +10,7 @@ import type { Feature, FeatureDefinition } from '../../types/feature';
 import type { FlexcoreConfig } from '../../utils/configuration';
 import * as SideNavHook from './flex-hooks/setup/SideNav';
 import * as ViewCollectionHook from './flex-hooks/setup/ViewCollection';
+import { stringHook } from './flex-hooks/strings';
 
 export const FEATURE_NAME = 'agent-extensions';
 
@@ -18,5 +19,5 @@ export function register(_config: FlexcoreConfig): FeatureDefinition {
   return { name: FEATURE_NAME, hooks: [ViewCollectionHook, SideNavHook] };
 }
 
-const feature: Feature = { name: FEATURE_NAME, register };
+const feature: Feature = { name: FEATURE_NAME, register, strings: stringHook };
 export default feature;

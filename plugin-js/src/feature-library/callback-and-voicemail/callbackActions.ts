@@ -6,7 +6,9 @@ import type * as Flex from '@twilio/flex-ui';
 import type { FlexCore } from 'flexcore';
 
 import { logger } from '../../utils/logger';
+import { text } from '../../utils/strings';
 import { NOTIFICATIONS } from './flex-hooks/notifications/Notifications';
+import { StringTemplates } from './flex-hooks/strings';
 import { rememberPlacedReservation } from './state';
 import type { CallbackTaskLike } from './taskTypes';
 
@@ -75,14 +77,14 @@ export async function placeCall(env: CallbackEnv, task: CallbackTaskLike): Promi
     }
   }
   logger.error('callback: StartOutboundCall failed', lastError);
-  env.flex.Notifications.showNotification(NOTIFICATIONS.error, { error: 'the outbound call could not be started' });
+  env.flex.Notifications.showNotification(NOTIFICATIONS.error, { error: text(StringTemplates.OutboundCallFailed) });
   return false;
 }
 
 /** Why a re-queue failed, for the notification. */
 function describe(status: number, body: unknown): string {
   const message = (body as { message?: unknown } | null)?.message;
-  return typeof message === 'string' && message !== '' ? message : `flexcore-server answered HTTP ${status}`;
+  return typeof message === 'string' && message !== '' ? message : text(StringTemplates.ServerAnswered, { status });
 }
 
 /**
@@ -96,7 +98,7 @@ export async function retryLater(env: CallbackEnv, task: CallbackTaskLike): Prom
     env.flex.Notifications.showNotification(NOTIFICATIONS.error, { error });
     return undefined;
   };
-  if (!env.serverUrl) return fail('flexcore-server is not configured (server_url)');
+  if (!env.serverUrl) return fail(text(StringTemplates.ServerNotConfigured));
   let params: Record<string, string>;
   try {
     params = env.core.requeueParams(
@@ -125,7 +127,7 @@ export async function retryLater(env: CallbackEnv, task: CallbackTaskLike): Prom
         body: form.toString(),
       });
     } catch (error) {
-      return fail(`flexcore-server could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+      return fail(text(StringTemplates.Unreachable, { reason: error instanceof Error ? error.message : String(error) }));
     }
     if (response.status === 429 && attempt < 3) {
       await sleep(random(100, 750) + attempt * 100);

@@ -15,6 +15,7 @@ import * as CallbackChannel from './flex-hooks/channels/Callback';
 import * as VoicemailChannel from './flex-hooks/channels/Voicemail';
 import * as TaskInfoPanelHook from './flex-hooks/components/TaskInfoPanel';
 import * as NotificationsHook from './flex-hooks/notifications/Notifications';
+import { stringHook } from './flex-hooks/strings';
 
 export const FEATURE_NAME = 'callback-and-voicemail';
 
@@ -27,5 +28,5 @@ export function register(config: FlexcoreConfig): FeatureDefinition {
   };
 }
 
-const feature: Feature = { name: FEATURE_NAME, register };
+const feature: Feature = { name: FEATURE_NAME, register, strings: stringHook };
 export default feature;

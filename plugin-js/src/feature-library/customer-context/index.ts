@@ -8,6 +8,7 @@
 import type { Feature, FeatureDefinition } from '../../types/feature';
 import type { FlexcoreConfig } from '../../utils/configuration';
 import * as TaskCanvasTabsHook from './flex-hooks/components/TaskCanvasTabs';
+import { stringHook } from './flex-hooks/strings';
 
 export const FEATURE_NAME = 'customer-context';
 
@@ -16,5 +17,5 @@ export function register(_config: FlexcoreConfig): FeatureDefinition {
   return { name: FEATURE_NAME, hooks: [TaskCanvasTabsHook] };
 }
 
-const feature: Feature = { name: FEATURE_NAME, register };
+const feature: Feature = { name: FEATURE_NAME, register, strings: stringHook };
 export default feature;

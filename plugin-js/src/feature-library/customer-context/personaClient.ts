@@ -1,8 +1,10 @@
 /**
  * The plugin's call to flexcore-server `POST /fetch-persona` (server/README.md "Customer context";
  * seed-behaviour 2.7): form body `Token`, `idType`, `identifier`. The answer is classified into the states the
- * "Segment profile" section shows.
+ * "Segment profile" section shows. The plugin's own messages come from the feature's strings table.
  */
+import { text } from '../../utils/strings';
+import { StringTemplates } from './flex-hooks/strings';
 
 /** What the Segment section shows. */
 export type PersonaResult =
@@ -46,7 +48,7 @@ export function classifyPersonaAnswer(status: number, body: string): PersonaResu
     } catch {
       // fall through
     }
-    return { state: 'error', message: 'flexcore-server sent a malformed persona (expected traits and events)' };
+    return { state: 'error', message: text(StringTemplates.MalformedPersona) };
   }
   if (status === 404) return { state: 'no-profile', message: errorMessage(status, body) };
   if (status === 503) {
@@ -71,6 +73,6 @@ export const fetchPersona: FetchPersona = async ({ serverUrl, token, idType, ide
     });
     return classifyPersonaAnswer(response.status, await response.text());
   } catch (error) {
-    return { state: 'error', message: `flexcore-server is unreachable (${error instanceof Error ? error.message : String(error)})` };
+    return { state: 'error', message: text(StringTemplates.Unreachable, { reason: error instanceof Error ? error.message : String(error) }) };
   }
 };

@@ -9,6 +9,7 @@
 import type { Feature, FeatureDefinition } from '../../types/feature';
 import type { FlexcoreConfig } from '../../utils/configuration';
 import * as AgentDesktopViewPanel2Hook from './flex-hooks/components/AgentDesktopViewPanel2';
+import { stringHook } from './flex-hooks/strings';
 
 export const FEATURE_NAME = 'segment-lookup';
 
@@ -18,5 +19,5 @@ export function register(config: FlexcoreConfig): FeatureDefinition {
   return { name: FEATURE_NAME, hooks: [AgentDesktopViewPanel2Hook] };
 }
 
-const feature: Feature = { name: FEATURE_NAME, register };
+const feature: Feature = { name: FEATURE_NAME, register, strings: stringHook };
 export default feature;

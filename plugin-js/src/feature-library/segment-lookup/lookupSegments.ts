@@ -1,7 +1,10 @@
 /**
  * The call to flexcore-server's `GET /get-segment-id` (seed-behaviour 1.6) and the reading of its answer.
  * The plugin renders; the server does the Insights calls; the core validates the Task SID before sending.
+ * Messages come from the feature's strings table (flex-hooks/strings) in the user's language.
  */
+import { text as localized } from '../../utils/strings';
+import { StringTemplates } from './flex-hooks/strings';
 
 /** What a lookup produced: the segment IDs, or the message to show. */
 export type LookupOutcome = { ok: true; segmentIds: string[] } | { ok: false; message: string; status?: number };
@@ -38,12 +41,12 @@ export function readLookupResponse(status: number, ok: boolean, body: string): L
   if (ok) {
     const ids = record?.segment_ids;
     if (Array.isArray(ids) && ids.every((id) => typeof id === 'string')) return { ok: true, segmentIds: ids as string[] };
-    return { ok: false, status, message: 'The server answered without a segment_ids list' };
+    return { ok: false, status, message: localized(StringTemplates.NoSegmentIdList) };
   }
   if (record && typeof record.error === 'string' && record.error !== '') return { ok: false, status, message: record.error };
   const text = body.trim();
   if (text !== '' && record === undefined) return { ok: false, status, message: text };
-  return { ok: false, status, message: `Request failed (HTTP ${status})` };
+  return { ok: false, status, message: localized(StringTemplates.RequestFailed, { status }) };
 }
 
 /**
@@ -61,7 +64,7 @@ export async function lookupSegments(
     response = await fetchImpl(segmentLookupUrl(serverUrl, taskSid, token), { method: 'GET', headers: { Accept: 'application/json' } });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { ok: false, message: `Could not reach flexcore-server: ${reason}` };
+    return { ok: false, message: localized(StringTemplates.Unreachable, { reason }) };
   }
   const body = await response.text().catch(() => '');
   return readLookupResponse(response.status, response.ok, body);

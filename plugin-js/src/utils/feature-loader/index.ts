@@ -9,6 +9,8 @@ import hangUpBy from '../../feature-library/hang-up-by';
 import type { Feature, FlexGlobal } from '../../types/feature';
 import { getFlexcoreConfig } from '../configuration';
 import { logger } from '../logger';
+import { registerStrings, resolveLocale } from '../strings';
+import { stringHook as coreStringHook } from '../../core/strings';
 import { hookName, installHook } from './components';
 
 /** Every feature of the plugin, in registration order (explicit list, no glob loader). */
@@ -47,10 +49,18 @@ export function initFeatures(
     logger.info('disabled by ui_attributes.custom_data.features.flexcore.enabled = false');
     return report;
   }
+  // Strings first (components and notifications read them): the shared core strings, then each feature's.
+  const locale = resolveLocale(manager as never);
+  try {
+    registerStrings(manager as never, 'core', coreStringHook(), locale);
+  } catch (error) {
+    logger.error('core: strings could not be registered', error);
+  }
   for (const feature of features) {
     let hooks;
     try {
       hooks = feature.register(config).hooks;
+      if (feature.strings && hooks.length > 0) registerStrings(manager as never, feature.name, feature.strings(), locale);
     } catch (error) {
       logger.error(`${feature.name}: could not be registered; Flex continues without it`, error);
       report.failed.push({ feature: feature.name, error });

@@ -3,6 +3,8 @@ import type * as Flex from '@twilio/flex-ui';
 
 import { useCore } from '../../../../core/useCore';
 import { serverApi } from '../../api';
+import { text } from '../../../../utils/strings';
+import { StringTemplates } from '../../flex-hooks/strings';
 import { AgentExtensionsView } from './AgentExtensionsView';
 
 /** The view's content inside Flex: loads the core, talks to the configured flexcore-server with the Flex token. */
@@ -12,8 +14,8 @@ export function AgentExtensionsPage({ manager, serverUrl }: { manager: Flex.Mana
     () => (serverUrl ? serverApi(serverUrl, () => (manager.user as unknown as { token: string }).token) : undefined),
     [manager, serverUrl],
   );
-  if (!api) return <div data-testid="agent-extensions-not-configured">flexcore-server is not configured (server_url).</div>;
-  if (status === 'error') return <div data-testid="agent-extensions-error">The flexcore core could not be loaded: {error?.message}</div>;
-  if (!core) return <div data-testid="agent-extensions-loading">Loading...</div>;
+  if (!api) return <div data-testid="agent-extensions-not-configured">{text(StringTemplates.ServerNotConfigured)}</div>;
+  if (status === 'error') return <div data-testid="agent-extensions-error">{text(StringTemplates.CoreLoadFailed, { message: error?.message })}</div>;
+  if (!core) return <div data-testid="agent-extensions-loading">{text(StringTemplates.Loading)}</div>;
   return <AgentExtensionsView core={core} api={api} />;
 }

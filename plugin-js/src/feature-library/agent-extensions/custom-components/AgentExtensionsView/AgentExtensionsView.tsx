@@ -1,17 +1,34 @@
 import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ExtensionColumn, ExtensionProblem, FlexCore, StoredExtensionRow } from 'flexcore';
 
+import { text } from '../../../../utils/strings';
 import { publishExtensions, ServerError, type ExtensionsApi, type PublishStep } from '../../api';
+import { StringTemplates } from '../../flex-hooks/strings';
 
-/** Messages of the view (seed-behaviour 3.5 strings where the seed had them). */
+/**
+ * Messages of the view (seed-behaviour 3.5 strings where the seed had them), read from `manager.strings` in the
+ * user's language each time (flex-hooks/strings).
+ */
 export const MESSAGES = {
-  conflict: 'Agent extensions were updated by someone else and cannot be published. Please reload and try again.',
-  publishInProgress: 'Another agent extension publish is in progress. Publishing now will overwrite other changes.',
-  unpublished: 'There are unpublished Agent extensions. Please publish them to allow your customers to use them in the IVR!',
-  failed: 'Agent extensions publish failed.',
-  empty: 'There are no configured Agent extensions!',
-  published: 'Agent extensions published.',
-} as const;
+  get conflict(): string {
+    return text(StringTemplates.Conflict);
+  },
+  get publishInProgress(): string {
+    return text(StringTemplates.PublishInProgress);
+  },
+  get unpublished(): string {
+    return text(StringTemplates.Unpublished);
+  },
+  get failed(): string {
+    return text(StringTemplates.PublishFailed);
+  },
+  get empty(): string {
+    return text(StringTemplates.Empty);
+  },
+  get published(): string {
+    return text(StringTemplates.Published);
+  },
+};
 
 /** Props of {@link AgentExtensionsView}. */
 export interface AgentExtensionsViewProps {
@@ -23,12 +40,12 @@ export interface AgentExtensionsViewProps {
   confirm?: (question: string) => boolean;
 }
 
-const COLUMNS: { key: ExtensionColumn; label: string }[] = [
-  { key: 'workerFullName', label: 'Agent Name' },
-  { key: 'extensionNumber', label: 'Extension' },
-  { key: 'workerSid', label: 'Worker SID' },
-  { key: 'updatedBy', label: 'Updated by' },
-  { key: 'updatedAt', label: 'Updated at' },
+const COLUMNS: { key: ExtensionColumn; label: StringTemplates }[] = [
+  { key: 'workerFullName', label: StringTemplates.ColumnAgentName },
+  { key: 'extensionNumber', label: StringTemplates.ColumnExtension },
+  { key: 'workerSid', label: StringTemplates.ColumnWorkerSid },
+  { key: 'updatedBy', label: StringTemplates.ColumnUpdatedBy },
+  { key: 'updatedAt', label: StringTemplates.ColumnUpdatedAt },
 ];
 const PAGE_SIZES = [10, 25, 50, 100];
 
@@ -116,7 +133,7 @@ export function AgentExtensionsView({ core, api, wait = defaultWait, confirm = (
   };
 
   const remove = async (row: StoredExtensionRow) => {
-    if (!confirm(`Delete extension ${row.extensionNumber} of ${row.workerFullName}?`)) return;
+    if (!confirm(text(StringTemplates.DeleteConfirm, { number: row.extensionNumber, name: row.workerFullName }))) return;
     try {
       await api.save('delete', { workerSid: row.workerSid });
       await reload();
@@ -134,30 +151,31 @@ export function AgentExtensionsView({ core, api, wait = defaultWait, confirm = (
       setNotice({ kind: 'success', text: MESSAGES.published });
       await reload();
     } else if (outcome.result === 'conflict') setNotice({ kind: 'error', text: MESSAGES.conflict });
-    else setNotice({ kind: 'error', text: `${MESSAGES.failed} (${outcome.message})` });
+    else setNotice({ kind: 'error', text: text(StringTemplates.PublishFailedWithReason, { reason: outcome.message }) });
   };
 
   if (loadError && !list) {
     return (
       <div className="flexcore-agent-extensions" data-testid="agent-extensions-error">
-        Agent extensions could not be loaded: {loadError}{' '}
+        {text(StringTemplates.LoadFailed, { message: loadError })}{' '}
         <button type="button" onClick={() => void reload()}>
-          Retry
+          {text(StringTemplates.Retry)}
         </button>
       </div>
     );
   }
-  if (!list || !pageResult) return <div data-testid="agent-extensions-loading">Loading...</div>;
+  if (!list || !pageResult) return <div data-testid="agent-extensions-loading">{text(StringTemplates.Loading)}</div>;
 
   return (
     <div className="flexcore-agent-extensions" data-testid="agent-extensions-view" style={{ padding: 16, overflow: 'auto', height: '100%' }}>
-      <h1>Agent Extensions</h1>
+      <h1>{text(StringTemplates.Title)}</h1>
       <div role="status" data-testid="agent-extensions-version">
-        {list.versionIsDeployed ? 'Current version deployed' : MESSAGES.publishInProgress}
+        {list.versionIsDeployed ? text(StringTemplates.CurrentVersionDeployed) : MESSAGES.publishInProgress}
       </div>
       {changes > 0 ? (
         <div role="alert" data-testid="agent-extensions-unpublished">
-          {MESSAGES.unpublished} ({diff?.added.length} added, {diff?.changed.length} changed, {diff?.removed.length} removed)
+          {MESSAGES.unpublished}{' '}
+          {text(StringTemplates.UnpublishedCounts, { added: diff?.added.length, changed: diff?.changed.length, removed: diff?.removed.length })}
         </div>
       ) : null}
       {notice ? (
@@ -170,19 +188,23 @@ export function AgentExtensionsView({ core, api, wait = defaultWait, confirm = (
           setServerProblems([]);
           setEditing({ mode: 'create', workerSid: '', workerFullName: '', extensionNumber: '' });
         }}>
-          Add New Extension
+          {text(StringTemplates.AddNew)}
         </button>
         <button type="button" data-testid="agent-extensions-publish" disabled={changes === 0 || publishing !== undefined} onClick={() => void publish()}>
-          Publish Extensions
+          {text(StringTemplates.Publish)}
         </button>
         {publishing ? (
           <span role="progressbar" data-testid="agent-extensions-progress" data-step={publishing.step}>
-            {publishing.step === 'update' ? 'Saving…' : publishing.step === 'building' ? `Building (check ${publishing.poll})…` : 'Publishing…'}
+            {publishing.step === 'update'
+              ? text(StringTemplates.Saving)
+              : publishing.step === 'building'
+                ? text(StringTemplates.Building, { poll: publishing.poll })
+                : text(StringTemplates.Publishing)}
           </span>
         ) : null}
         <input
-          aria-label="Filter"
-          placeholder="Filter by name, extension or Worker SID"
+          aria-label={text(StringTemplates.Filter)}
+          placeholder={text(StringTemplates.FilterPlaceholder)}
           data-testid="agent-extensions-filter"
           value={filter}
           onChange={(e) => {
@@ -197,18 +219,18 @@ export function AgentExtensionsView({ core, api, wait = defaultWait, confirm = (
             {COLUMNS.map((c) => (
               <th key={c.key} aria-sort={sortBy === c.key ? (sortDir === 'asc' ? 'ascending' : 'descending') : 'none'}>
                 <button type="button" data-testid={`agent-extensions-sort-${c.key}`} onClick={() => sortOn(c.key)}>
-                  {c.label}
+                  {text(c.label)}
                   {sortBy === c.key ? (sortDir === 'asc' ? ' ▲' : ' ▼') : ''}
                 </button>
               </th>
             ))}
-            <th>Actions</th>
+            <th>{text(StringTemplates.ColumnActions)}</th>
           </tr>
         </thead>
         <tbody>
           {pageResult.items.length === 0 ? (
             <tr>
-              <td colSpan={6}>{list.draft.length === 0 ? MESSAGES.empty : 'No extension matches the filter.'}</td>
+              <td colSpan={6}>{list.draft.length === 0 ? MESSAGES.empty : text(StringTemplates.NoMatch)}</td>
             </tr>
           ) : (
             pageResult.items.map((row) => (
@@ -219,14 +241,14 @@ export function AgentExtensionsView({ core, api, wait = defaultWait, confirm = (
                 <td>{row.updatedBy}</td>
                 <td>{row.updatedAt}</td>
                 <td>
-                  <button type="button" aria-label={`Edit ${row.workerFullName}`} data-testid="agent-extensions-edit" onClick={() => {
+                  <button type="button" aria-label={text(StringTemplates.EditLabel, { name: row.workerFullName })} data-testid="agent-extensions-edit" onClick={() => {
                     setServerProblems([]);
                     setEditing({ mode: 'update', workerSid: row.workerSid, workerFullName: row.workerFullName, extensionNumber: row.extensionNumber });
                   }}>
-                    Edit
+                    {text(StringTemplates.Edit)}
                   </button>
-                  <button type="button" aria-label={`Delete ${row.workerFullName}`} data-testid="agent-extensions-delete" onClick={() => void remove(row)}>
-                    Delete
+                  <button type="button" aria-label={text(StringTemplates.DeleteLabel, { name: row.workerFullName })} data-testid="agent-extensions-delete" onClick={() => void remove(row)}>
+                    {text(StringTemplates.Delete)}
                   </button>
                 </td>
               </tr>
@@ -236,17 +258,17 @@ export function AgentExtensionsView({ core, api, wait = defaultWait, confirm = (
       </table>
       <div style={{ display: 'flex', gap: 8, alignItems: 'center', marginTop: 8 }} data-testid="agent-extensions-pager">
         <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)} data-testid="agent-extensions-prev">
-          Previous
+          {text(StringTemplates.Previous)}
         </button>
         <span data-testid="agent-extensions-page">
-          Page {pageResult.pageCount === 0 ? 0 : page} of {pageResult.pageCount} ({pageResult.total} extensions)
+          {text(StringTemplates.PageOf, { page: pageResult.pageCount === 0 ? 0 : page, pageCount: pageResult.pageCount, total: pageResult.total })}
         </span>
         <button type="button" disabled={page >= pageResult.pageCount} onClick={() => setPage(page + 1)} data-testid="agent-extensions-next">
-          Next
+          {text(StringTemplates.Next)}
         </button>
         <label>
-          Rows per page{' '}
-          <select aria-label="Rows per page" data-testid="agent-extensions-page-size" value={pageSize} onChange={(e) => {
+          {text(StringTemplates.RowsPerPage)}{' '}
+          <select aria-label={text(StringTemplates.RowsPerPage)} data-testid="agent-extensions-page-size" value={pageSize} onChange={(e) => {
             setPageSize(Number(e.target.value));
             setPage(1);
           }}>
@@ -259,13 +281,13 @@ export function AgentExtensionsView({ core, api, wait = defaultWait, confirm = (
         </label>
       </div>
       {editing ? (
-        <aside aria-label="Extension editor" data-testid="agent-extensions-panel" style={{ position: 'fixed', right: 0, top: 0, bottom: 0, width: 360, background: '#fff', padding: 16, boxShadow: '0 0 8px #0003' }}>
-          <h2>{editing.mode === 'create' ? 'Add New Extension' : 'Edit Extension'}</h2>
+        <aside aria-label={text(StringTemplates.Editor)} data-testid="agent-extensions-panel" style={{ position: 'fixed', right: 0, top: 0, bottom: 0, width: 360, background: '#fff', padding: 16, boxShadow: '0 0 8px #0003' }}>
+          <h2>{editing.mode === 'create' ? text(StringTemplates.AddNew) : text(StringTemplates.EditTitle)}</h2>
           <label>
-            Worker
+            {text(StringTemplates.Worker)}
             <input
               list="flexcore-agent-extensions-workers"
-              aria-label="Worker SID"
+              aria-label={text(StringTemplates.WorkerSid)}
               data-testid="agent-extensions-worker"
               value={editing.workerSid}
               disabled={editing.mode === 'update'}
@@ -285,13 +307,13 @@ export function AgentExtensionsView({ core, api, wait = defaultWait, confirm = (
           </label>
           <div role="alert" data-testid="agent-extensions-problem-workerSid">{editing.workerSid ? problemFor('workerSid') : null}</div>
           <label>
-            Agent name
-            <input aria-label="Agent name" data-testid="agent-extensions-name" value={editing.workerFullName} onChange={(e) => setEditing({ ...editing, workerFullName: e.target.value })} />
+            {text(StringTemplates.AgentName)}
+            <input aria-label={text(StringTemplates.AgentName)} data-testid="agent-extensions-name" value={editing.workerFullName} onChange={(e) => setEditing({ ...editing, workerFullName: e.target.value })} />
           </label>
           <div role="alert" data-testid="agent-extensions-problem-workerFullName">{editing.workerFullName ? problemFor('workerFullName') : null}</div>
           <label>
-            Extension
-            <input aria-label="Extension" inputMode="numeric" data-testid="agent-extensions-number" value={editing.extensionNumber} onChange={(e) => setEditing({ ...editing, extensionNumber: e.target.value })} />
+            {text(StringTemplates.Extension)}
+            <input aria-label={text(StringTemplates.Extension)} inputMode="numeric" data-testid="agent-extensions-number" value={editing.extensionNumber} onChange={(e) => setEditing({ ...editing, extensionNumber: e.target.value })} />
           </label>
           <div role="alert" data-testid="agent-extensions-problem-extensionNumber">{editing.extensionNumber ? problemFor('extensionNumber') : null}</div>
           {serverProblems.map((p) => (
@@ -301,10 +323,10 @@ export function AgentExtensionsView({ core, api, wait = defaultWait, confirm = (
           ))}
           <div style={{ display: 'flex', gap: 8, marginTop: 8 }}>
             <button type="button" data-testid="agent-extensions-save" disabled={!validation || validation.problems.length > 0} onClick={() => void save()}>
-              Save
+              {text(StringTemplates.Save)}
             </button>
             <button type="button" onClick={() => setEditing(undefined)}>
-              Cancel
+              {text(StringTemplates.Cancel)}
             </button>
           </div>
         </aside>

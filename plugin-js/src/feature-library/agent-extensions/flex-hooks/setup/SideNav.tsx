@@ -2,6 +2,8 @@ import React from 'react';
 import type * as Flex from '@twilio/flex-ui';
 
 import type { FlexGlobal } from '../../../../types/feature';
+import { text } from '../../../../utils/strings';
+import { StringTemplates } from '../strings';
 import { VIEW_NAME } from './ViewCollection';
 
 export const setupName = 'SideNav';
@@ -25,7 +27,7 @@ export function addAgentExtensionsSideLink(flex: FlexGlobal, manager: Flex.Manag
         void flex.Actions.invokeAction('NavigateToView', { viewName: VIEW_NAME });
       }}
     >
-      Agent Extensions
+      {text(StringTemplates.SideLink)}
     </flex.SideLink>,
     { sortOrder: 100 },
   );

@@ -8,6 +8,8 @@ import type { FlexCore } from 'flexcore';
 import { FlexcorePanel } from '../../../../components/FlexcorePanel/FlexcorePanel';
 import { placeCall, retryLater, workerIsOffline, type CallbackEnv } from '../../callbackActions';
 import type { CallbackTaskLike } from '../../taskTypes';
+import { text } from '../../../../utils/strings';
+import { StringTemplates } from '../../flex-hooks/strings';
 
 /** Formats an instant in `timeZone` the way the seed does (numeric date and time, short zone name). */
 export function formatInZone(isoUtc: string, timeZone: string): string {
@@ -77,42 +79,42 @@ export function CallbackView({ core, ...props }: CallbackPanelProps & { core: Fl
     <Box as="div" display="flex" flexDirection="column" rowGap="space40" data-testid="callback-panel" data-task-type={view.taskType}>
       <Box as="div">
         <Text as="h2" fontSize="fontSize40" fontWeight="fontWeightBold" data-testid="callback-heading">
-          {view.heading}
+          {text(view.taskType === 'callback' ? StringTemplates.HeadingCallback : StringTemplates.HeadingVoicemail)}
         </Text>
         <Text as="p" color="colorTextWeak">
-          {view.description}
+          {text(view.taskType === 'callback' ? StringTemplates.DescriptionCallback : StringTemplates.DescriptionVoicemail)}
         </Text>
       </Box>
       {view.showRecording && view.recordingUrl ? (
-        <Row label="Voicemail recording">
+        <Row label={text(StringTemplates.Recording)}>
           {/* eslint-disable-next-line jsx-a11y/media-has-caption */}
           <audio controls src={view.recordingUrl} data-testid="callback-recording" />
         </Row>
       ) : null}
       {view.showTranscript ? (
-        <Row label="Voicemail transcript">
+        <Row label={text(StringTemplates.Transcript)}>
           <Text as="span" data-testid="callback-transcript">
             {view.transcript}
           </Text>
         </Row>
       ) : null}
-      <Row label="Contact phone">
+      <Row label={text(StringTemplates.ContactPhone)}>
         <Text as="span" data-testid="callback-contact-phone">
           {view.contactPhone}
         </Text>
       </Row>
-      <Row label="Call reception time">
+      <Row label={text(StringTemplates.ReceptionTime)}>
         <Text
           as="span"
           data-testid="callback-received"
-          title={`System time: ${formatInZone(view.receivedUtc, view.systemTimeZone)}`}
+          title={text(StringTemplates.SystemTime, { time: formatInZone(view.receivedUtc, view.systemTimeZone) })}
         >
           {formatInZone(view.receivedUtc, view.agentTimeZone)}
         </Text>
       </Row>
-      <Row label="Callback attempt">
+      <Row label={text(StringTemplates.Attempt)}>
         <Text as="span" data-testid="callback-attempt">
-          {view.attemptLabel}
+          {text(StringTemplates.AttemptOf, { attempt: view.attempt, maxAttempts: view.maxAttempts })}
         </Text>
       </Row>
       <Box as="div" display="flex" columnGap="space30">
@@ -123,7 +125,7 @@ export function CallbackView({ core, ...props }: CallbackPanelProps & { core: Fl
           loading={busy === 'call'}
           onClick={() => void run('call')}
         >
-          {view.placeCallLabel}
+          {text(StringTemplates.PlaceCallNow, { phone: view.contactPhone })}
         </Button>
         {view.retryLaterOffered ? (
           <Button
@@ -133,7 +135,7 @@ export function CallbackView({ core, ...props }: CallbackPanelProps & { core: Fl
             loading={busy === 'requeue'}
             onClick={() => void run('requeue')}
           >
-            Retry Later
+            {text(StringTemplates.RetryLater)}
           </Button>
         ) : null}
       </Box>
@@ -144,7 +146,7 @@ export function CallbackView({ core, ...props }: CallbackPanelProps & { core: Fl
 /** The TaskInfoPanel replacement for callback and voicemail tasks (seed-behaviour 4.5). */
 export function CallbackPanelContent(props: CallbackPanelProps): JSX.Element {
   return (
-    <FlexcorePanel title="Callback" testId="flexcore-callback">
+    <FlexcorePanel title={text(StringTemplates.Title)} testId="flexcore-callback">
       {(core) => <CallbackView core={core} {...props} />}
     </FlexcorePanel>
   );

@@ -6,6 +6,8 @@ import type { FlexGlobal } from '../../../../types/feature';
 import type { FlexcoreConfig } from '../../../../utils/configuration';
 import { CallbackPanelContent } from '../../custom-components/CallbackPanel';
 import { isCallbackOrVoicemail, type CallbackTaskLike } from '../../taskTypes';
+import { text } from '../../../../utils/strings';
+import { StringTemplates } from '../strings';
 
 export const componentName = 'TaskInfoPanel';
 
@@ -19,7 +21,7 @@ export const componentHook = function replaceTaskInfoPanelForCallbacks(
   config: FlexcoreConfig,
 ): void {
   const Panel = flex.withTaskContext((props: { task?: CallbackTaskLike }) => (
-    <CoreBoundary componentLabel="callback panel">
+    <CoreBoundary componentLabel={text(StringTemplates.ComponentLabel)}>
       <CallbackPanelContent
         task={props.task}
         flex={flex}

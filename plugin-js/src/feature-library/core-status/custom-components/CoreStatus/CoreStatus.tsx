@@ -4,6 +4,8 @@ import { Box } from '@twilio-paste/core/box';
 import { Text } from '@twilio-paste/core/text';
 import type { FlexCore } from 'flexcore';
 
+import { text } from '../../../../utils/strings';
+import { StringTemplates } from '../../flex-hooks/strings';
 import { checkTaskSid } from '../../taskSidCheck';
 
 /** Props of {@link CoreStatus}. */
@@ -39,21 +41,21 @@ export function CoreStatus({ core, taskSid, serverUrl, configProblems = [] }: Co
   const verdict = taskSid === undefined ? undefined : checkTaskSid(core, taskSid);
   return (
     <Box as="div" display="flex" flexDirection="column" rowGap="space30">
-      <Row label="Core version">
+      <Row label={text(StringTemplates.CoreVersion)}>
         <Text as="span" data-testid="flexcore-core-version">
           {core.version}
         </Text>
       </Row>
-      <Row label="Task SID">
+      <Row label={text(StringTemplates.TaskSid)}>
         <Text as="span" fontFamily="fontFamilyCode" data-testid="flexcore-task-sid">
-          {taskSid ?? 'No task selected'}
+          {taskSid ?? text(StringTemplates.NoTaskSelected)}
         </Text>
       </Row>
       {verdict ? (
-        <Row label="Task SID check">
+        <Row label={text(StringTemplates.TaskSidCheck)}>
           {verdict.valid ? (
             <Badge as="span" variant="success" data-testid="flexcore-task-sid-verdict">
-              Valid Task SID
+              {text(StringTemplates.ValidTaskSid)}
             </Badge>
           ) : (
             <Box as="div" display="flex" flexDirection="column" rowGap="space10">
@@ -67,13 +69,13 @@ export function CoreStatus({ core, taskSid, serverUrl, configProblems = [] }: Co
           )}
         </Row>
       ) : null}
-      <Row label="flexcore-server">
+      <Row label={text(StringTemplates.Server)}>
         <Text as="span" data-testid="flexcore-server-url">
-          {serverUrl ?? 'not configured'}
+          {serverUrl ?? text(StringTemplates.ServerNotConfigured)}
         </Text>
       </Row>
       {configProblems.length > 0 ? (
-        <Row label="Configuration">
+        <Row label={text(StringTemplates.Configuration)}>
           <Box as="ul" margin="space0" paddingLeft="space50" data-testid="flexcore-config-problems">
             {configProblems.map((problem) => (
               <Text as="li" key={problem} color="colorTextWarning">

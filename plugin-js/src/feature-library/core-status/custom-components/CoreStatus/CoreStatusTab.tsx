@@ -2,6 +2,8 @@ import React from 'react';
 import { withTaskContext, type ITask } from '@twilio/flex-ui';
 
 import { FlexcorePanel } from '../../../../components/FlexcorePanel/FlexcorePanel';
+import { text } from '../../../../utils/strings';
+import { StringTemplates } from '../../flex-hooks/strings';
 import { CoreStatus } from './CoreStatus';
 
 /** Props of {@link CoreStatusTab} (besides `task`, which Flex's withTaskContext provides). */
@@ -17,7 +19,7 @@ export interface CoreStatusTabProps {
 /** The body of the "flexcore" task canvas tab: the core status of the selected task inside a FlexcorePanel. */
 export function CoreStatusTabContent({ task, serverUrl, configProblems }: CoreStatusTabProps): JSX.Element {
   return (
-    <FlexcorePanel title="flexcore" testId="flexcore-core-status">
+    <FlexcorePanel title={text(StringTemplates.Title)} testId="flexcore-core-status">
       {(core) => (
         <CoreStatus core={core} taskSid={task?.taskSid} serverUrl={serverUrl} configProblems={configProblems} />
       )}

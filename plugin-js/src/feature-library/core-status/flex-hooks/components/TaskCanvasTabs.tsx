@@ -5,7 +5,9 @@ import { CoreBoundary } from '../../../../core/CoreBoundary';
 import type { FlexGlobal } from '../../../../types/feature';
 import { FlexComponent } from '../../../../types/flex-components';
 import type { FlexcoreConfig } from '../../../../utils/configuration';
+import { text } from '../../../../utils/strings';
 import { CoreStatusTab } from '../../custom-components/CoreStatus';
+import { StringTemplates } from '../strings';
 
 /** uniqueName of the tab (Flex's selectedTabName); stable, other features and tests refer to it. */
 export const FLEXCORE_TAB_NAME = 'flexcore';
@@ -22,8 +24,8 @@ export const componentHook = function addFlexcoreTabToTaskCanvasTabs(
   config: FlexcoreConfig,
 ): void {
   flex.TaskCanvasTabs.Content.add(
-    <flex.Tab key="flexcore-core-status-tab" uniqueName={FLEXCORE_TAB_NAME} label="flexcore">
-      <CoreBoundary componentLabel="flexcore tab">
+    <flex.Tab key="flexcore-core-status-tab" uniqueName={FLEXCORE_TAB_NAME} label={text(StringTemplates.TabLabel)}>
+      <CoreBoundary componentLabel={text(StringTemplates.ComponentLabel)}>
         <CoreStatusTab serverUrl={config.serverUrl} configProblems={config.problems} />
       </CoreBoundary>
     </flex.Tab>,

@@ -8,6 +8,9 @@ import { Stack } from '@twilio-paste/core/stack';
 import { Text } from '@twilio-paste/core/text';
 import type { ContextRow, FlexCore, SegmentEventRow } from 'flexcore';
 
+import { StringTemplates as CoreStrings } from '../../../../core/strings';
+import { text } from '../../../../utils/strings';
+import { StringTemplates } from '../../flex-hooks/strings';
 import { fetchPersona as defaultFetchPersona, type FetchPersona, type PersonaResult } from '../../personaClient';
 
 /** Props of {@link CustomerContext}. */
@@ -90,15 +93,15 @@ function BotContext({ core, attributes, flatten }: Pick<CustomerContextProps, 'c
   return (
     <Box as="section" data-testid="customer-bot-context">
       <Heading as="h4" variant="heading40">
-        Bot context
+        {text(StringTemplates.BotContext)}
       </Heading>
       {problem ? (
         <Text as="p" color="colorTextError" data-testid="customer-bot-context-error">
-          The task attributes cannot be read: {problem}
+          {text(StringTemplates.AttributesUnreadable, { problem })}
         </Text>
       ) : rows.length === 0 ? (
         <Text as="p" color="colorTextWeak" data-testid="customer-bot-context-empty">
-          No context
+          {text(StringTemplates.NoContext)}
         </Text>
       ) : (
         <RowList rows={rows} testId="customer-context-rows" />
@@ -111,7 +114,7 @@ function EventTimeline({ events }: { events: SegmentEventRow[] }): JSX.Element {
   if (events.length === 0) {
     return (
       <Text as="p" color="colorTextWeak" data-testid="customer-events-empty">
-        No recent events
+        {text(StringTemplates.NoRecentEvents)}
       </Text>
     );
   }
@@ -121,7 +124,7 @@ function EventTimeline({ events }: { events: SegmentEventRow[] }): JSX.Element {
         // eslint-disable-next-line react/no-array-index-key
         <Box as="li" key={`${index}:${event.timestamp}`} marginBottom="space40" data-testid="customer-event">
           <Text as="span" fontWeight="fontWeightSemibold" data-testid="customer-event-name">
-            {event.name || '(unnamed event)'}
+            {event.name || text(StringTemplates.UnnamedEvent)}
           </Text>{' '}
           <Text as="span" color="colorTextWeak" data-testid="customer-event-time">
             {event.displayTime || event.timestamp}
@@ -155,7 +158,7 @@ function SegmentProfile({
     let live = true;
     setResult({ state: 'loading' });
     if (!token) {
-      setResult({ state: 'error', message: 'No Flex token: sign in again to load the Segment profile' });
+      setResult({ state: 'error', message: text(StringTemplates.NoToken) });
       return undefined;
     }
     fetchPersona({ serverUrl, token, idType, identifier: userId }).then(
@@ -174,26 +177,26 @@ function SegmentProfile({
   if (result.state === 'loading') {
     body = (
       <Stack orientation="horizontal" spacing="space30">
-        <Spinner decorative title="Loading" />
+        <Spinner decorative title={text(CoreStrings.LoadingTitle)} />
         <Text as="span" data-testid="customer-segment-loading">
-          Loading the Segment profile…
+          {text(StringTemplates.LoadingProfile)}
         </Text>
       </Stack>
     );
   } else if (result.state === 'no-profile') {
     body = (
       <Text as="p" color="colorTextWeak" data-testid="customer-segment-no-profile">
-        No Segment profile for {idType} {userId}
+        {text(StringTemplates.NoProfile, { idType, userId })}
       </Text>
     );
   } else if (result.state === 'error') {
     body = (
       <Alert variant="error" data-testid="customer-segment-error">
         <Stack orientation="vertical" spacing="space20">
-          <Text as="span">Could not load the Segment profile: {result.message}</Text>
+          <Text as="span">{text(StringTemplates.LoadFailed, { message: result.message })}</Text>
           <Box>
             <Button variant="secondary" size="small" onClick={retry}>
-              Try again
+              {text(CoreStrings.TryAgain)}
             </Button>
           </Box>
         </Stack>
@@ -211,22 +214,22 @@ function SegmentProfile({
     }
     body = problem ? (
       <Text as="p" color="colorTextError" data-testid="customer-segment-error">
-        The Segment profile cannot be shown: {problem}
+        {text(StringTemplates.CannotShow, { problem })}
       </Text>
     ) : (
       <Stack orientation="vertical" spacing="space40">
         <Heading as="h5" variant="heading50">
-          Traits
+          {text(StringTemplates.Traits)}
         </Heading>
         {traits.length > 0 ? (
           <RowList rows={traits} testId="customer-traits" />
         ) : (
           <Text as="p" color="colorTextWeak" data-testid="customer-traits-empty">
-            No traits
+            {text(StringTemplates.NoTraits)}
           </Text>
         )}
         <Heading as="h5" variant="heading50">
-          Events
+          {text(StringTemplates.Events)}
         </Heading>
         <EventTimeline events={events} />
       </Stack>
@@ -235,7 +238,7 @@ function SegmentProfile({
   return (
     <Box as="section" data-testid="customer-segment" marginTop="space60">
       <Heading as="h4" variant="heading40">
-        Segment profile
+        {text(StringTemplates.SegmentProfile)}
       </Heading>
       {body}
     </Box>

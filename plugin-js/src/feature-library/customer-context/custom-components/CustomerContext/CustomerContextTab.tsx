@@ -4,6 +4,8 @@ import { withTaskContext, type ITask } from '@twilio/flex-ui';
 import { FlexcorePanel } from '../../../../components/FlexcorePanel/FlexcorePanel';
 import type { FetchPersona } from '../../personaClient';
 import { readUserId, type CustomerContextSettings } from '../../settings';
+import { text } from '../../../../utils/strings';
+import { StringTemplates } from '../../flex-hooks/strings';
 import { CustomerContext } from './CustomerContext';
 
 /** Props of {@link CustomerContextTab} (besides `task`, which Flex's withTaskContext provides). */
@@ -25,7 +27,7 @@ export function CustomerContextTabContent({ task, serverUrl, settings, getToken,
   const attributes: unknown = task?.attributes;
   const userId = readUserId(attributes, settings.userIdAttribute);
   return (
-    <FlexcorePanel title="Customer" testId="flexcore-customer-context">
+    <FlexcorePanel title={text(StringTemplates.Title)} testId="flexcore-customer-context">
       {(core) => (
         <CustomerContext
           core={core}

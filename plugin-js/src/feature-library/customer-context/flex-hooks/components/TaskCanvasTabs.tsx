@@ -8,6 +8,8 @@ import { readFlexcoreAttributes, type FlexcoreConfig } from '../../../../utils/c
 import { logger } from '../../../../utils/logger';
 import { CustomerContextTab } from '../../custom-components/CustomerContext';
 import { resolveCustomerContextSettings } from '../../settings';
+import { text } from '../../../../utils/strings';
+import { StringTemplates } from '../strings';
 
 /** uniqueName of the tab (Flex's selectedTabName). */
 export const CUSTOMER_TAB_NAME = 'customer-context';
@@ -33,8 +35,8 @@ export const componentHook = function addCustomerTabToTaskCanvasTabs(
     return typeof token === 'string' && token !== '' ? token : undefined;
   };
   flex.TaskCanvasTabs.Content.add(
-    <flex.Tab key="flexcore-customer-context-tab" uniqueName={CUSTOMER_TAB_NAME} label="Customer">
-      <CoreBoundary componentLabel="Customer tab">
+    <flex.Tab key="flexcore-customer-context-tab" uniqueName={CUSTOMER_TAB_NAME} label={text(StringTemplates.TabLabel)}>
+      <CoreBoundary componentLabel={text(StringTemplates.ComponentLabel)}>
         <CustomerContextTab serverUrl={config.serverUrl} settings={settings} getToken={getToken} />
       </CoreBoundary>
     </flex.Tab>,

@@ -6,6 +6,8 @@ import { Label } from '@twilio-paste/core/label';
 import { Text } from '@twilio-paste/core/text';
 import { CoreError, type FlexCore } from 'flexcore';
 
+import { text } from '../../../../utils/strings';
+import { StringTemplates } from '../../flex-hooks/strings';
 import { lookupSegments, type FetchLike, type LookupOutcome } from '../../lookupSegments';
 
 /** Props of {@link SegmentLookup}. */
@@ -60,13 +62,13 @@ export function SegmentLookup({
     if (!serverUrl) {
       setState({
         phase: 'done',
-        outcome: { ok: false, message: 'flexcore-server is not configured (ui_attributes.custom_data.features.flexcore.server_url)' },
+        outcome: { ok: false, message: text(StringTemplates.ServerNotConfigured) },
       });
       return;
     }
     const token = getToken();
     if (!token) {
-      setState({ phase: 'done', outcome: { ok: false, message: 'No Flex token: sign in to Flex again' } });
+      setState({ phase: 'done', outcome: { ok: false, message: text(StringTemplates.NoToken) } });
       return;
     }
     setState({ phase: 'loading' });
@@ -84,12 +86,12 @@ export function SegmentLookup({
   return (
     <Box as="div" display="flex" flexDirection="column" rowGap="space40" data-testid="segment-lookup">
       <Box as="div">
-        <Label htmlFor="flexcore-segment-lookup-task-sid">Task SID</Label>
+        <Label htmlFor="flexcore-segment-lookup-task-sid">{text(StringTemplates.TaskSidLabel)}</Label>
         <Box as="div" display="flex" columnGap="space30">
           <Input
             id="flexcore-segment-lookup-task-sid"
             type="text"
-            placeholder="Enter Task SID"
+            placeholder={text(StringTemplates.TaskSidPlaceholder)}
             value={input}
             data-testid="segment-lookup-input"
             onChange={(event) => setInput(event.target.value)}
@@ -103,24 +105,24 @@ export function SegmentLookup({
             disabled={loading || input.trim() === ''}
             onClick={() => void lookup()}
           >
-            {loading ? 'Loading...' : 'Lookup'}
+            {loading ? text(StringTemplates.Loading) : text(StringTemplates.Lookup)}
           </Button>
         </Box>
       </Box>
       {state.phase === 'done' && !state.outcome.ok ? (
         <Text as="p" color="colorTextError" data-testid="segment-lookup-error">
-          Error: {state.outcome.message}
+          {text(StringTemplates.Error, { message: state.outcome.message })}
         </Text>
       ) : null}
       {state.phase === 'done' && state.outcome.ok && state.outcome.segmentIds.length === 0 ? (
         <Text as="p" data-testid="segment-lookup-empty">
-          No segments found
+          {text(StringTemplates.NoSegments)}
         </Text>
       ) : null}
       {state.phase === 'done' && state.outcome.ok && state.outcome.segmentIds.length > 0 ? (
         <Box as="div" data-testid="segment-lookup-results">
           <Text as="p" fontWeight="fontWeightSemibold" data-testid="segment-lookup-count">
-            Found {state.outcome.segmentIds.length} segment ID(s):
+            {text(StringTemplates.Found, { count: state.outcome.segmentIds.length })}
           </Text>
           <Box as="ul" margin="space0" paddingLeft="space50">
             {state.outcome.segmentIds.map((id, index) => (
@@ -134,9 +136,9 @@ export function SegmentLookup({
                   size="small"
                   data-testid="segment-lookup-copy"
                   onClick={() => copy(id)}
-                  aria-label={`Copy segment ID ${id}`}
+                  aria-label={text(StringTemplates.CopyLabel, { id })}
                 >
-                  {copied === id ? 'Copied' : 'Copy'}
+                  {copied === id ? text(StringTemplates.Copied) : text(StringTemplates.Copy)}
                 </Button>
               </Box>
             ))}

@@ -6,7 +6,9 @@ import type { FlexGlobal } from '../../../../types/feature';
 import { FlexComponent } from '../../../../types/flex-components';
 import type { FlexcoreConfig } from '../../../../utils/configuration';
 import { SegmentLookup } from '../../custom-components/SegmentLookup';
+import { text } from '../../../../utils/strings';
 import { flexToken } from '../../lookupSegments';
+import { StringTemplates } from '../strings';
 
 export const componentName = FlexComponent.AgentDesktopViewPanel2;
 
@@ -29,7 +31,7 @@ export const componentHook = function addSegmentLookupToAgentDesktopPanel2(
   config: FlexcoreConfig,
 ): void {
   flex.AgentDesktopView.Panel2.Content.add(
-    <FlexcorePanel key="flexcore-segment-lookup" title="Segment Lookup" testId="flexcore-segment-lookup">
+    <FlexcorePanel key="flexcore-segment-lookup" title={text(StringTemplates.Title)} testId="flexcore-segment-lookup">
       {(core) => <SegmentLookup core={core} serverUrl={config.serverUrl} getToken={() => flexToken(manager)} />}
     </FlexcorePanel>,
     { sortOrder: -1, if: showWhenNoTask },
