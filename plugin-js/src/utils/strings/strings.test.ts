@@ -1,0 +1,287 @@
+// The strings tables and their use, checked mechanically:
+// - every table has the same keys in English and Spanish, no empty text, the same {{placeholders}};
+// - every `StringTemplates.X` a source file uses exists in the table it imports, and every key is used;
+// - no hard-coded user-visible text is left in the plugin's components (JSX text, text children, and the
+//   attributes users see or hear: aria-label, title, placeholder, label, alt), found by parsing every
+//   source file with the TypeScript compiler;
+// plus the helper itself (locale matching, substitution, registration where existing values win).
+import fs from 'fs';
+import path from 'path';
+import ts from 'typescript';
+
+import { allStringTables } from '../../test-utils/strings';
+import { DEFAULT_LOCALE, matchLocale, registerStrings, resolveLocale, stringsFor, substitute, SUPPORTED_LOCALES, text } from '.';
+import * as Flex from '@twilio/flex-ui';
+
+const SRC = path.resolve(__dirname, '../..');
+
+/** Every non-test source file of the plugin (src/**\/*.ts(x), without tests and test-utils). */
+function sourceFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'test-utils' && entry.name !== '__tests__') walk(full);
+      } else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+        out.push(full);
+      }
+    }
+  };
+  walk(SRC);
+  return out.sort();
+}
+
+const parse = (file: string) =>
+  ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+
+const placeholders = (value: string) => (value.match(/\{\{\{?\s*[\w.]+\s*\}?\}\}/g) ?? []).map((p) => p.replace(/[{}\s]/g, '')).sort();
+
+describe('strings tables', () => {
+  const tables = allStringTables();
+
+  it('exist for the shared components and every feature that shows text', () => {
+    expect(Object.keys(tables).sort()).toEqual(
+      ['agent-extensions', 'callback-and-voicemail', 'core', 'core-status', 'customer-context', 'segment-lookup'].sort(),
+    );
+  });
+
+  it.each(Object.entries(allStringTables()))('%s: English and Spanish have the same keys, texts and placeholders', (_owner, table) => {
+    expect(Object.keys(table).sort()).toEqual([...SUPPORTED_LOCALES].sort());
+    const en = table['en-US'];
+    const es = table['es-MX'];
+    expect(Object.keys(es).sort()).toEqual(Object.keys(en).sort());
+    for (const key of Object.keys(en)) {
+      expect(key).toMatch(/^Flexcore[A-Z][A-Za-z]+$/);
+      expect(typeof en[key]).toBe('string');
+      expect(en[key].trim()).not.toBe('');
+      expect(es[key].trim()).not.toBe('');
+      expect({ key, placeholders: placeholders(es[key]) }).toEqual({ key, placeholders: placeholders(en[key]) });
+    }
+  });
+
+  it('never use one key in two tables', () => {
+    const seen = new Map<string, string>();
+    for (const [owner, table] of Object.entries(tables)) {
+      for (const key of Object.keys(table['en-US'])) {
+        expect({ key, owner: seen.get(key) ?? owner }).toEqual({ key, owner });
+        seen.set(key, owner);
+      }
+    }
+  });
+
+  it('are written in Spanish, not copied from English (at most the brand names are identical)', () => {
+    const identical: string[] = [];
+    for (const table of Object.values(tables)) {
+      for (const [key, en] of Object.entries(table['en-US'])) if (table['es-MX'][key] === en) identical.push(`${key}=${en}`);
+    }
+    // Same in both languages: the product names and pure placeholders.
+    expect(identical.sort()).toEqual(
+      [
+        'FlexcoreCoreErrorTitle={{component}}: {{message}}',
+        'FlexcoreCoreStatusServer=flexcore-server',
+        'FlexcoreCoreStatusTabLabel=flexcore',
+        'FlexcoreCoreStatusTitle=flexcore',
+        'FlexcoreSegmentLookupError=Error: {{message}}',
+      ].sort(),
+    );
+  });
+});
+
+/** The strings module each `StringTemplates` enum lives in → its table owner. */
+const STRINGS_MODULES: Record<string, string> = {
+  [path.join(SRC, 'core/strings.ts')]: 'core',
+  [path.join(SRC, 'feature-library/core-status/flex-hooks/strings/index.ts')]: 'core-status',
+  [path.join(SRC, 'feature-library/segment-lookup/flex-hooks/strings/index.ts')]: 'segment-lookup',
+  [path.join(SRC, 'feature-library/customer-context/flex-hooks/strings/index.ts')]: 'customer-context',
+  [path.join(SRC, 'feature-library/agent-extensions/flex-hooks/strings/index.ts')]: 'agent-extensions',
+  [path.join(SRC, 'feature-library/callback-and-voicemail/flex-hooks/strings/index.ts')]: 'callback-and-voicemail',
+};
+
+/** enum member name → key, of the `StringTemplates` enum declared in `file`. */
+function enumMembers(file: string): Map<string, string> {
+  const members = new Map<string, string>();
+  parse(file).forEachChild((node) => {
+    if (ts.isEnumDeclaration(node) && node.name.text === 'StringTemplates') {
+      for (const m of node.members) {
+        if (m.initializer && ts.isStringLiteral(m.initializer)) members.set((m.name as ts.Identifier).text, m.initializer.text);
+      }
+    }
+  });
+  return members;
+}
+
+function resolveImport(from: string, spec: string): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  const base = path.resolve(path.dirname(from), spec);
+  return [`${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts')].find((f) => fs.existsSync(f));
+}
+
+describe('use of the strings', () => {
+  const tables = allStringTables();
+
+  it('every StringTemplates member a source uses is in its table, and every key of every table is used', () => {
+    const used = new Set<string>();
+    const missing: string[] = [];
+    for (const file of sourceFiles()) {
+      const sf = parse(file);
+      // local name of an imported StringTemplates enum → module file
+      const imported = new Map<string, string>();
+      const own = STRINGS_MODULES[file] ? file : undefined;
+      sf.forEachChild((node) => {
+        if (!ts.isImportDeclaration(node) || !node.importClause?.namedBindings) return;
+        const bindings = node.importClause.namedBindings;
+        if (!ts.isNamedImports(bindings)) return;
+        const target = resolveImport(file, (node.moduleSpecifier as ts.StringLiteral).text);
+        for (const el of bindings.elements) {
+          const importedName = (el.propertyName ?? el.name).text;
+          if (importedName === 'StringTemplates' && target) imported.set(el.name.text, target);
+        }
+      });
+      if (own) imported.set('StringTemplates', own);
+      const visit = (node: ts.Node) => {
+        if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && imported.has(node.expression.text)) {
+          const module = imported.get(node.expression.text)!;
+          const owner = STRINGS_MODULES[module];
+          const key = enumMembers(module).get(node.name.text);
+          const where = `${path.relative(SRC, file)}: ${node.expression.text}.${node.name.text}`;
+          if (!owner) missing.push(`${where} (not a strings module: ${path.relative(SRC, module)})`);
+          else if (!key || tables[owner]['en-US'][key] === undefined || tables[owner]['es-MX'][key] === undefined) missing.push(where);
+          else used.add(key);
+        }
+        ts.forEachChild(node, visit);
+      };
+      // The enum declarations and the tables themselves are not uses.
+      if (!own) visit(sf);
+    }
+    expect(missing).toEqual([]);
+    const unused = Object.values(tables).flatMap((t) => Object.keys(t['en-US'])).filter((k) => !used.has(k));
+    expect(unused).toEqual([]);
+  });
+
+  it('every StringTemplates enum has exactly the keys of its table', () => {
+    for (const [file, owner] of Object.entries(STRINGS_MODULES)) {
+      expect(Array.from(enumMembers(file).values()).sort()).toEqual(Object.keys(tables[owner]['en-US']).sort());
+    }
+  });
+
+  /** Attributes whose value a user sees or hears. */
+  const VISIBLE_ATTRIBUTES = new Set(['aria-label', 'title', 'placeholder', 'label', 'alt', 'aria-description']);
+  const hasWords = (value: string) => /\p{L}{2,}/u.test(value);
+
+  /** String literals with words anywhere inside `node` (template literals included). */
+  function literalsWithWords(node: ts.Node): string[] {
+    const found: string[] = [];
+    const visit = (n: ts.Node) => {
+      // Arguments of a call (e.g. text(Key, {...}), array lookups) and comparisons are not shown as such.
+      if (ts.isCallExpression(n)) return;
+      // Nested JSX is checked by the main visitor (its attributes are not all visible: data-testid, className…).
+      if (ts.isJsxElement(n) || ts.isJsxSelfClosingElement(n) || ts.isJsxFragment(n)) return;
+      if (ts.isBinaryExpression(n) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken].includes(n.operatorToken.kind)) return;
+      if ((ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) && hasWords(n.text)) found.push(n.text);
+      if (ts.isTemplateExpression(n)) {
+        const parts = [n.head.text, ...n.templateSpans.map((s) => s.literal.text)].join(' ');
+        if (hasWords(parts)) found.push(parts);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(node);
+    return found;
+  }
+
+  /** Hard-coded visible text in one parsed file: `line: what`. */
+  function hardCodedText(sf: ts.SourceFile): string[] {
+    const violations: string[] = [];
+    const report = (node: ts.Node, what: string) => {
+      const { line } = sf.getLineAndCharacterOfPosition(node.getStart());
+      violations.push(`${line + 1}: ${what}`);
+    };
+    const visit = (node: ts.Node) => {
+      if (ts.isJsxText(node) && hasWords(node.text)) report(node, `JSX text ${JSON.stringify(node.text.trim())}`);
+      if (ts.isJsxExpression(node) && node.expression && (ts.isJsxElement(node.parent) || ts.isJsxFragment(node.parent))) {
+        for (const literal of literalsWithWords(node.expression)) report(node, `text child ${JSON.stringify(literal)}`);
+      }
+      if (ts.isJsxAttribute(node) && VISIBLE_ATTRIBUTES.has(node.name.getText(sf)) && node.initializer) {
+        const init = node.initializer;
+        if (ts.isStringLiteral(init) && hasWords(init.text)) report(node, `${node.name.getText(sf)}=${JSON.stringify(init.text)}`);
+        if (ts.isJsxExpression(init) && init.expression) {
+          for (const literal of literalsWithWords(init.expression)) report(node, `${node.name.getText(sf)}={${JSON.stringify(literal)}}`);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+    return violations;
+  }
+
+  it('no component shows hard-coded text (JSX text, text children, visible attributes)', () => {
+    const violations = sourceFiles()
+      .filter((f) => f.endsWith('.tsx'))
+      .flatMap((file) => hardCodedText(parse(file)).map((v) => `${path.relative(SRC, file)}:${v}`));
+    expect(violations).toEqual([]);
+  });
+
+  it('the hard-coded text check finds what it looks for (it cannot pass vacuously)', () => {
+    const sample = [
+      'export const A = () => <p title="Some title">Hello agent</p>;',
+      "export const B = (x: boolean) => <span aria-label={x ? 'Open it' : 'Close it'}>{x ? 'Yes' : `No ${1} way`}</span>;",
+      "export const C = (k: string) => <>{k ? <i data-testid=\"some-id\" className=\"big box\">{text(k, { n: 'ignored' })}</i> : <b>Bold words</b>}{k === 'update' ? null : k}</>;",
+    ].join('\n');
+    const sf = ts.createSourceFile('probe.tsx', sample, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
+    expect(hardCodedText(sf)).toEqual([
+      '1: title="Some title"',
+      '1: JSX text "Hello agent"',
+      '2: aria-label={"Open it"}',
+      '2: aria-label={"Close it"}',
+      '2: text child "Yes"',
+      '2: text child "No   way"',
+      '3: JSX text "Bold words"',
+    ]);
+  });
+});
+
+describe('utils/strings', () => {
+  it('matches Flex locale tags to a shipped locale (exact, then language, else en-US)', () => {
+    expect(matchLocale('es-MX')).toBe('es-MX');
+    expect(matchLocale('es-es')).toBe('es-MX');
+    expect(matchLocale('es')).toBe('es-MX');
+    expect(matchLocale('es_AR')).toBe('es-MX');
+    expect(matchLocale('en-GB')).toBe('en-US');
+    expect(matchLocale('ja-JP')).toBe(DEFAULT_LOCALE);
+    expect(matchLocale(undefined)).toBe('en-US');
+    expect(matchLocale(42)).toBe('en-US');
+    expect(resolveLocale({ localization: { localeTag: 'es-MX' } })).toBe('es-MX');
+    expect(resolveLocale({})).toBe('en-US');
+  });
+
+  it("substitutes Flex's {{placeholders}} (dotted paths, triple braces, missing → empty) as plain text", () => {
+    expect(substitute('Page {{page}} of {{ total }}', { page: 2, total: 9 })).toBe('Page 2 of 9');
+    expect(substitute('{{task.attributes.name}}!', { task: { attributes: { name: 'Ana' } } })).toBe('Ana!');
+    expect(substitute('{{{html}}}', { html: '<b>x</b>' })).toBe('<b>x</b>');
+    expect(substitute('a{{missing}}b', {})).toBe('ab');
+    expect(substitute('{{n}}', { n: 0 })).toBe('0');
+  });
+
+  it('lays the user language over English, so a missing translation falls back to English', () => {
+    const table = { 'en-US': { FlexcoreX: 'one', FlexcoreY: 'two' }, 'es-MX': { FlexcoreX: 'uno' } };
+    expect(stringsFor(table, 'es-MX')).toEqual({ FlexcoreX: 'uno', FlexcoreY: 'two' });
+    expect(stringsFor(table, 'en-US')).toEqual({ FlexcoreX: 'one', FlexcoreY: 'two' });
+  });
+
+  it('registers a table in manager.strings; a value already there (an administrator override) wins', () => {
+    const info = jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    const manager = { strings: { FlexcoreX: 'admin text', TaskLineCallAssigned: 'Flex' } as Record<string, string> };
+    const kept = registerStrings(manager, 'demo', { 'en-US': { FlexcoreX: 'one', FlexcoreY: 'two' }, 'es-MX': { FlexcoreX: 'uno', FlexcoreY: 'dos' } }, 'es-MX');
+    expect(kept).toEqual(['FlexcoreX']);
+    expect(manager.strings).toEqual({ FlexcoreX: 'admin text', FlexcoreY: 'dos', TaskLineCallAssigned: 'Flex' });
+    expect(info).toHaveBeenCalledWith('[plugin-flexcore]', 'demo: registered 2 strings (es-MX); 1 overridden in manager.strings kept');
+    info.mockRestore();
+  });
+
+  it('text() reads manager.strings at call time and returns the key when it is not registered', () => {
+    const manager = (Flex as unknown as { __manager: { strings: Record<string, string> } }).__manager;
+    manager.strings = { ...manager.strings, FlexcoreProbe: 'Hola {{name}}' };
+    expect(text('FlexcoreProbe', { name: 'Ana' })).toBe('Hola Ana');
+    expect(text('FlexcoreNoSuchKey')).toBe('FlexcoreNoSuchKey');
+  });
+});
