@@ -13,7 +13,8 @@
  * - Tab, withTaskContext (the selected task through a React context);
  * - Actions: addListener / removeListener / invokeAction with the before<Name>/<Name>/after<Name>
  *   lifecycle and abort(); the built-in SelectTask action selects a task in the desktop;
- * - Manager.getInstance(): configuration (ui_attributes merged), serviceConfiguration, user, strings.
+ * - Manager.getInstance(): configuration (ui_attributes merged), serviceConfiguration, user, strings,
+ *   localization (localeTag, availableLocales, setLocalePreference: Flex UI 2.x language selection).
  *
  * Nothing here is used by the plugin bundle at build time; it is only the host page's runtime.
  */
@@ -252,6 +253,38 @@
     },
   };
 
+  // Flex UI 2.x language selection (manager.localization): the agent's choice is kept in localStorage under
+  // TWILIO_FLEX_LOCALE_PREFERENCE and Flex reloads to apply it. Harness only: ?lang=<tag> wins for one page load.
+  var LOCALE_PREFERENCE_KEY = 'TWILIO_FLEX_LOCALE_PREFERENCE';
+  var AVAILABLE_LOCALES = [
+    { tag: 'en-US', name: 'English (United States)' },
+    { tag: 'es-MX', name: 'Español (México)' },
+  ];
+  function createLocalization() {
+    var stored = null;
+    try {
+      stored = global.localStorage.getItem(LOCALE_PREFERENCE_KEY);
+    } catch (e) {
+      stored = null; // storage disabled: Flex falls back to its default
+    }
+    var fromUrl = new URLSearchParams(global.location.search).get('lang');
+    return {
+      localeTag: fromUrl || stored || 'en-US',
+      availableLocales: AVAILABLE_LOCALES.slice(),
+      /** Stores the preference and reloads, as Flex does (the plugin re-registers its strings on init). */
+      setLocalePreference: function setLocalePreference(tag) {
+        try {
+          global.localStorage.setItem(LOCALE_PREFERENCE_KEY, tag);
+        } catch (e) {
+          // storage disabled: the URL parameter still carries the choice
+        }
+        var url = new URL(global.location.href);
+        url.searchParams.set('lang', tag);
+        global.location.assign(url.href);
+      },
+    };
+  }
+
   function createManager(options) {
     var uiAttributes = options.uiAttributes || {};
     var store = { tasks: new Map(), selectedTaskSid: undefined };
@@ -261,6 +294,7 @@
       serviceConfiguration: { ui_attributes: uiAttributes, account_sid: options.accountSid },
       user: options.user,
       strings: {},
+      localization: createLocalization(),
       workerClient: { sid: options.workerSid, attributes: options.workerAttributes || {} },
       store: {
         getState: function () {

@@ -5,7 +5,8 @@
  *
  * URL parameters: ?task=<Task SID> selects a task (?task=none: no task selected, as after Flex starts with an
  * empty task list), ?tab=<uniqueName> selects a task canvas tab
- * (e.g. ?tab=flexcore), ?csp=no-wasm is handled by the server (a CSP without 'wasm-unsafe-eval').
+ * (e.g. ?tab=flexcore), ?csp=no-wasm is handled by the server (a CSP without 'wasm-unsafe-eval'), ?lang=<tag>
+ * sets Flex's locale (en-US, es-MX; the topbar's language switch sets it and reloads).
  */
 (function harness(global) {
   'use strict';
@@ -74,6 +75,23 @@
     });
   }
 
+  /** The topbar's language switch: Flex's available locales; choosing one calls setLocalePreference (reload). */
+  function bindLanguageSwitch(manager) {
+    var select = document.getElementById('harness-language');
+    if (!select) return;
+    manager.localization.availableLocales.forEach(function (locale) {
+      var option = document.createElement('option');
+      option.value = locale.tag;
+      option.textContent = locale.name;
+      select.appendChild(option);
+    });
+    select.value = manager.localization.localeTag;
+    document.documentElement.lang = manager.localization.localeTag;
+    select.addEventListener('change', function () {
+      manager.localization.setLocalePreference(select.value);
+    });
+  }
+
   async function start() {
     var loaded = await Promise.all([fetchJson('/harness/config.json'), fetchJson('/harness/fixtures/tasks.json')]);
     var config = loaded[0];
@@ -92,6 +110,7 @@
     tasks.forEach(function (task) {
       manager._harness.tasks.set(task.sid, task);
     });
+    bindLanguageSwitch(manager);
     Flex._attachTaskRouter(tasks, Boolean(config.taskRouter));
 
     await loadScript(config.bundleUrl);
