@@ -3,7 +3,7 @@
 // (with the REAL wasm core). And an administrator's manager.strings override of one key wins over ours.
 import '../../test-utils/textEncoding';
 import React from 'react';
-import { render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import * as Flex from '@twilio/flex-ui';
 import { loadCore, resetCore, type FlexCore } from 'flexcore';
 
@@ -142,6 +142,29 @@ describe('in Spanish (Flex locale es-MX)', () => {
     expect(within(view).getByTestId('agent-extensions-page')).toHaveTextContent('Página 0 de 0 (0 extensiones)');
   });
 
+  it('agent-extensions: a number taken by another worker is said in Spanish (the core gives code and worker)', async () => {
+    initFeatures(Flex, asFlexManager());
+    const jane = { workerSid: `WK${'1'.padStart(32, '0')}`, workerFullName: 'Juana', extensionNumber: '100', updatedBy: 'sam', updatedAt: '2026-01-01T00:00:00.000Z' };
+    const api: ExtensionsApi = {
+      list: async () => ({ data: [jane], draft: [jane], version: 'ZN1', versionIsDeployed: true }),
+      save: jest.fn(),
+      update: jest.fn(),
+      status: jest.fn(),
+      publish: jest.fn(),
+    };
+    render(<AgentExtensionsView core={core} api={api} />);
+    await screen.findByTestId('agent-extensions-table');
+    fireEvent.click(screen.getByTestId('agent-extensions-add'));
+    expect(screen.getByTestId('agent-extensions-panel')).toHaveAttribute('aria-label', 'Editor de extensiones');
+    fireEvent.change(screen.getByTestId('agent-extensions-worker'), { target: { value: `WK${'2'.padStart(32, '0')}` } });
+    fireEvent.change(screen.getByTestId('agent-extensions-name'), { target: { value: 'Juan' } });
+    fireEvent.change(screen.getByTestId('agent-extensions-number'), { target: { value: ' 100 ' } });
+    expect(screen.getByTestId('agent-extensions-problem-extensionNumber')).toHaveTextContent(
+      `La extensión 100 ya está asignada a Juana (${jane.workerSid})`,
+    );
+    expect(screen.getByTestId('agent-extensions-save')).toHaveTextContent('Guardar');
+  });
+
   it('callback-and-voicemail: the voicemail panel and the notifications', async () => {
     initFeatures(Flex, asFlexManager());
     flexMock.__setMockTask(voicemailTask);
@@ -150,6 +173,8 @@ describe('in Spanish (Flex locale es-MX)', () => {
     expect(screen.getByText('Un contacto dejó un mensaje de voz que requiere atención.')).toBeInTheDocument();
     expect(screen.getByText('Transcripción del mensaje de voz')).toBeInTheDocument();
     expect(screen.getByTestId('callback-attempt')).toHaveTextContent('1 de 3');
+    // Dates in Flex's language: es-MX writes the day first.
+    expect(screen.getByTestId('callback-received')).toHaveTextContent(/^1\/5\/2024/);
     expect(screen.getByTestId('callback-place-call')).toHaveTextContent('Llamar ahora a +15550100000');
     expect(screen.getByTestId('callback-retry-later')).toHaveTextContent('Reintentar más tarde');
     // Notification contents name strings of manager.strings (Flex resolves them), here in Spanish.

@@ -102,12 +102,20 @@ export function AgentExtensionsView({ core, api, wait = defaultWait, confirm = (
       list.draft,
     );
   }, [core, editing, list]);
-  const problemFor = (field: ExtensionProblem['field']) => validation?.problems.find((p) => p.field === field)?.message;
   const workers = useMemo(() => {
     const known = new Map<string, string>();
     for (const row of [...(list?.data ?? []), ...(list?.draft ?? [])]) known.set(row.workerSid, row.workerFullName);
     return Array.from(known.entries());
   }, [list]);
+  // A number taken by another worker is said in the user's language (the core gives the code and that worker);
+  // the core's other messages are shown as the core wrote them.
+  const problemFor = (field: ExtensionProblem['field']) => {
+    const problem = validation?.problems.find((p) => p.field === field);
+    if (!problem || problem.code !== 'AlreadyExists' || !problem.conflictingWorkerSid) return problem?.message;
+    const sid = problem.conflictingWorkerSid;
+    const name = workers.find(([s]) => s === sid)?.[1];
+    return text(StringTemplates.ExtensionTaken, { number: validation?.entry.extensionNumber, worker: name ? `${name} (${sid})` : sid });
+  };
 
   const sortOn = (column: ExtensionColumn) => {
     if (sortBy === column) setSortDir(sortDir === 'asc' ? 'desc' : 'asc');

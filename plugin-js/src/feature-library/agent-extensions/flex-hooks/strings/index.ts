@@ -51,6 +51,7 @@ export enum StringTemplates {
   Extension = 'FlexcoreAgentExtensionsExtension',
   Save = 'FlexcoreAgentExtensionsSave',
   Cancel = 'FlexcoreAgentExtensionsCancel',
+  ExtensionTaken = 'FlexcoreAgentExtensionsExtensionTaken',
 }
 
 /** The feature's strings table (seed-behaviour 3.5 texts in English where the seed had them). */
@@ -107,6 +108,7 @@ export const stringHook = (): StringTable => ({
     [StringTemplates.Extension]: 'Extension',
     [StringTemplates.Save]: 'Save',
     [StringTemplates.Cancel]: 'Cancel',
+    [StringTemplates.ExtensionTaken]: 'Extension {{number}} is already assigned to {{worker}}',
   },
   'es-MX': {
     [StringTemplates.SideLink]: 'Extensiones de agentes',
@@ -160,5 +162,6 @@ export const stringHook = (): StringTable => ({
     [StringTemplates.Extension]: 'Extensión',
     [StringTemplates.Save]: 'Guardar',
     [StringTemplates.Cancel]: 'Cancelar',
+    [StringTemplates.ExtensionTaken]: 'La extensión {{number}} ya está asignada a {{worker}}',
   },
 });

@@ -8,11 +8,14 @@ import type { FlexCore } from 'flexcore';
 import { FlexcorePanel } from '../../../../components/FlexcorePanel/FlexcorePanel';
 import { placeCall, retryLater, workerIsOffline, type CallbackEnv } from '../../callbackActions';
 import type { CallbackTaskLike } from '../../taskTypes';
-import { text } from '../../../../utils/strings';
+import { DEFAULT_LOCALE, resolveLocale, text } from '../../../../utils/strings';
 import { StringTemplates } from '../../flex-hooks/strings';
 
-/** Formats an instant in `timeZone` the way the seed does (numeric date and time, short zone name). */
-export function formatInZone(isoUtc: string, timeZone: string): string {
+/**
+ * Formats an instant in `timeZone` the way the seed does (numeric date and time, short zone name), in `locale`
+ * (a BCP 47 tag; default: the browser's, as the seed).
+ */
+export function formatInZone(isoUtc: string, timeZone: string, locale?: string): string {
   const date = new Date(isoUtc);
   const options: Intl.DateTimeFormatOptions = {
     year: 'numeric',
@@ -24,9 +27,9 @@ export function formatInZone(isoUtc: string, timeZone: string): string {
     timeZoneName: 'short',
   };
   try {
-    return new Intl.DateTimeFormat(undefined, { ...options, timeZone }).format(date);
+    return new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(date);
   } catch {
-    return new Intl.DateTimeFormat(undefined, { ...options, timeZone: 'UTC' }).format(date);
+    return new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' }).format(date);
   }
 }
 
@@ -64,6 +67,9 @@ export function CallbackView({ core, ...props }: CallbackPanelProps & { core: Fl
   const maxAttempts = core.maxAttemptsFromConfig(props.maxAttemptsSetting);
   const view = core.callbackView(task.attributes ?? {}, { maxAttempts });
   if (!view) return null;
+  // Dates in Flex's language when it is not the default (then the browser's, as the seed).
+  const flexLocale = resolveLocale(manager as never);
+  const dateLocale = flexLocale === DEFAULT_LOCALE ? undefined : flexLocale;
   const env: CallbackEnv = { flex, manager, core, serverUrl, maxAttempts, fetch: props.fetchImpl, sleep: props.sleep };
   const actionable = task.status === 'assigned' && busy === undefined;
   const run = async (kind: 'call' | 'requeue') => {
@@ -107,9 +113,9 @@ export function CallbackView({ core, ...props }: CallbackPanelProps & { core: Fl
         <Text
           as="span"
           data-testid="callback-received"
-          title={text(StringTemplates.SystemTime, { time: formatInZone(view.receivedUtc, view.systemTimeZone) })}
+          title={text(StringTemplates.SystemTime, { time: formatInZone(view.receivedUtc, view.systemTimeZone, dateLocale) })}
         >
-          {formatInZone(view.receivedUtc, view.agentTimeZone)}
+          {formatInZone(view.receivedUtc, view.agentTimeZone, dateLocale)}
         </Text>
       </Row>
       <Row label={text(StringTemplates.Attempt)}>
