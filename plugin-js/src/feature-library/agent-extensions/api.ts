@@ -124,8 +124,8 @@ export async function publishExtensions(
       onStep('building', poll);
       const status = await api.status(buildSid);
       if (status === 'completed') break;
-      if (status === 'failed') return { result: 'failed', message: 'the build failed' };
-      if (poll >= maxPolls) return { result: 'failed', message: `the build did not complete after ${maxPolls} status checks` };
+      if (status === 'failed') return { result: 'failed', message: localized(StringTemplates.BuildFailed) };
+      if (poll >= maxPolls) return { result: 'failed', message: localized(StringTemplates.BuildTimedOut, { checks: maxPolls }) };
       await wait(pollMs);
     }
     onStep('publish', 0);

@@ -214,6 +214,41 @@ describe('use of the strings', () => {
     return violations;
   }
 
+  /** Properties that carry text to the user (outcome messages, notification contents, labels…). */
+  const TEXT_PROPERTIES = new Set(['message', 'title', 'label', 'content', 'text', 'detail', 'placeholder', 'description', 'heading']);
+
+  /** Hard-coded text given to a text-carrying property of an object literal (`{ message: 'Request failed' }`). */
+  function hardCodedProperties(sf: ts.SourceFile): string[] {
+    const violations: string[] = [];
+    const visit = (node: ts.Node) => {
+      if (ts.isPropertyAssignment(node) && TEXT_PROPERTIES.has(node.name.getText(sf))) {
+        for (const literal of literalsWithWords(node.initializer)) {
+          const { line } = sf.getLineAndCharacterOfPosition(node.getStart());
+          violations.push(`${line + 1}: ${node.name.getText(sf)}: ${JSON.stringify(literal)}`);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+    return violations;
+  }
+
+  it('no source hands hard-coded text to the user through message/title/label/content… properties', () => {
+    const tables = new Set(Object.keys(STRINGS_MODULES));
+    const violations = sourceFiles()
+      .filter((f) => !tables.has(f))
+      .flatMap((file) => hardCodedProperties(parse(file)).map((v) => `${path.relative(SRC, file)}:${v}`));
+    expect(violations).toEqual([]);
+    const probe = ts.createSourceFile(
+      'probe.ts',
+      "const a = { message: `Request failed (HTTP ${s})`, content: StringTemplates.X, label: ok ? 'Yes' : text(K), id: 'Some id' };",
+      ts.ScriptTarget.Latest,
+      true,
+      ts.ScriptKind.TS,
+    );
+    expect(hardCodedProperties(probe)).toEqual(['1: message: "Request failed (HTTP  )"', '1: label: "Yes"']);
+  });
+
   it('no component shows hard-coded text (JSX text, text children, visible attributes)', () => {
     const violations = sourceFiles()
       .filter((f) => f.endsWith('.tsx'))

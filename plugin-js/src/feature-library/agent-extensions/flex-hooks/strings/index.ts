@@ -52,6 +52,8 @@ export enum StringTemplates {
   Save = 'FlexcoreAgentExtensionsSave',
   Cancel = 'FlexcoreAgentExtensionsCancel',
   ExtensionTaken = 'FlexcoreAgentExtensionsExtensionTaken',
+  BuildFailed = 'FlexcoreAgentExtensionsBuildFailed',
+  BuildTimedOut = 'FlexcoreAgentExtensionsBuildTimedOut',
 }
 
 /** The feature's strings table (seed-behaviour 3.5 texts in English where the seed had them). */
@@ -109,6 +111,8 @@ export const stringHook = (): StringTable => ({
     [StringTemplates.Save]: 'Save',
     [StringTemplates.Cancel]: 'Cancel',
     [StringTemplates.ExtensionTaken]: 'Extension {{number}} is already assigned to {{worker}}',
+    [StringTemplates.BuildFailed]: 'the build failed',
+    [StringTemplates.BuildTimedOut]: 'the build did not complete after {{checks}} status checks',
   },
   'es-MX': {
     [StringTemplates.SideLink]: 'Extensiones de agentes',
@@ -163,5 +167,7 @@ export const stringHook = (): StringTable => ({
     [StringTemplates.Save]: 'Guardar',
     [StringTemplates.Cancel]: 'Cancelar',
     [StringTemplates.ExtensionTaken]: 'La extensión {{number}} ya está asignada a {{worker}}',
+    [StringTemplates.BuildFailed]: 'la compilación falló',
+    [StringTemplates.BuildTimedOut]: 'la compilación no terminó después de {{checks}} comprobaciones de estado',
   },
 });
