@@ -14,7 +14,7 @@ import { text } from '../../utils/strings';
 
 /** Props of {@link FlexcorePanel}. */
 export interface FlexcorePanelProps {
-  /** The panel heading, also used to name the panel in error alerts and logs. */
+  /** The panel heading (from the feature's strings table), also used to name the panel in error alerts and logs. */
   title: string;
   /** `data-testid` of the panel's root (page objects in tests/e2e find panels by it). */
   testId?: string;
@@ -44,7 +44,7 @@ function CoreGate({ title, children }: Pick<FlexcorePanelProps, 'title' | 'child
  * - is wrapped in {@link CoreBoundary}, so a throw from the body never reaches Flex.
  *
  * ```tsx
- * <FlexcorePanel title="Segment Lookup">{(core) => <SegmentLookup core={core} />}</FlexcorePanel>
+ * <FlexcorePanel title={text(StringTemplates.Title)}>{(core) => <SegmentLookup core={core} />}</FlexcorePanel>
  * ```
  */
 export function FlexcorePanel({ title, testId = 'flexcore-panel', children }: FlexcorePanelProps): JSX.Element {
