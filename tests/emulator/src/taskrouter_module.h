@@ -137,9 +137,13 @@ class TaskRouterModule final : public Module {
   /// calls control route. Throws std::out_of_range (unknown workspace/workflow/channel: message names it).
   Created create_task_for_call(const std::string& workspace_sid, const std::string& workflow_sid,
                                const nlohmann::json& attributes, const std::string& channel);
-  /// Moves an assigned task (and its reservation) to wrapping and emits task.wrapup. Returns the event
-  /// sequence number of the task.wrapup record. Throws std::out_of_range / std::invalid_argument.
-  std::uint64_t wrap_up_task(const std::string& workspace_sid, const std::string& task_sid);
+  /// Moves a task (and its reservation) to `status` as an update over REST would: `wrapping` (from
+  /// assigned), `completed` (from assigned/wrapping), `canceled` (from pending/reserved), emitting
+  /// task.wrapup / task.completed / task.canceled (`wrapping` again on a wrapping task raises task.wrapup
+  /// once more, a redelivery). Returns that event's sequence number. Throws
+  /// std::out_of_range (unknown workspace/task) or std::invalid_argument (transition not allowed).
+  std::uint64_t move_task(const std::string& workspace_sid, const std::string& task_sid, const std::string& status,
+                          const std::string& reason = "");
   /// Applies `edit` to the task's parsed attributes and stores them (version + 1).
   void edit_task_attributes(const std::string& workspace_sid, const std::string& task_sid,
                             const std::function<void(nlohmann::json&)>& edit);

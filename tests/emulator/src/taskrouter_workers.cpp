@@ -1011,18 +1011,25 @@ TaskRouterModule::Created TaskRouterModule::create_task_for_call(const std::stri
   return created;
 }
 
-std::uint64_t TaskRouterModule::wrap_up_task(const std::string& workspace_sid, const std::string& task_sid) {
+std::uint64_t TaskRouterModule::move_task(const std::string& workspace_sid, const std::string& task_sid,
+                                          const std::string& status, const std::string& reason) {
   std::lock_guard lock(mutex_);
   Workspace* ws = find_workspace(workspace_sid);
   if (ws == nullptr) throw std::out_of_range("no workspace " + workspace_sid);
   const auto it = ws->tasks.find(task_sid);
   if (it == ws->tasks.end()) throw std::out_of_range("no task " + task_sid);
-  if (it->second.assignment_status != "assigned") {
-    throw std::invalid_argument("task " + task_sid + " is " + it->second.assignment_status + ", not assigned: it cannot wrap up");
+  const std::string& from = it->second.assignment_status;
+  if (status == "wrapping" && from == "wrapping") {
+    // Already wrapping: raise task.wrapup again (a redelivery), nothing changes.
+    return emit(*ws, "task.wrapup", "Task " + task_sid + " wrapping up", &it->second, nullptr);
   }
+  const bool allowed = (status == "wrapping" && from == "assigned") ||
+                       (status == "completed" && (from == "assigned" || from == "wrapping")) ||
+                       (status == "canceled" && (from == "pending" || from == "reserved"));
+  if (!allowed) throw std::invalid_argument("task " + task_sid + " is " + from + ": it cannot become " + status);
   ++it->second.version;
   it->second.updated = Clock::now();
-  return apply_task_status(*ws, it->second, "wrapping", "");
+  return apply_task_status(*ws, it->second, status, reason);
 }
 
 void TaskRouterModule::edit_task_attributes(const std::string& workspace_sid, const std::string& task_sid,
