@@ -9,12 +9,13 @@
  * emulator does not answer):
  *   GET  /harness/live/tasks                               the worker's open reservations as Flex ITask-like objects
  *                                                           (GET …/Workers/{WK}/Reservations + GET …/Tasks/{WT} each)
- *   POST /harness/live/tasks/{WT}/reservations/{WR}        {"reservationStatus":"accepted"|"rejected"} (AcceptTask,
- *                                                           RejectTask: POST …/Tasks/{WT}/Reservations/{WR})
- *   POST /harness/live/tasks/{WT}                          {"assignmentStatus":"wrapping"|"completed","reason"?}
- *                                                           (WrapupTask, CompleteTask: POST …/Tasks/{WT})
+ *   POST /harness/live/tasks/{WT}/reservations/{WR}        {"reservationStatus":"accepted"|"rejected"|"wrapping"|
+ *                                                           "completed"} (Flex's AcceptTask, RejectTask, WrapupTask,
+ *                                                           CompleteTask: POST …/Tasks/{WT}/Reservations/{WR}, what
+ *                                                           the TaskRouter SDK's reservation.accept() … complete() do)
  *   POST /harness/live/calls                               {"from"?,"to"?,"attributes"?} → the emulator's POST
- *                                                           /__emulator/calls (a voice call routed by the workflow)
+ *                                                           /__emulator/calls (a voice call for the signed-in worker:
+ *                                                           attributes.targetWorker = --worker-sid unless given)
  *   POST /harness/live/calls/{WT}/hang-up                  {"party":"customer"|"worker"}
  *   POST /harness/live/voicemails                          {"from"?,"to"?,"transcription"?,"durationSeconds"?} →
  *                                                           POST /__emulator/voicemails (Studio → the server's
@@ -221,25 +222,14 @@ export function createLiveRoutes(live, { log = () => {} } = {}) {
       if (parts.length === 4 && parts[2] === 'reservations') {
         const reservationSid = parts[3];
         if (!SID('WR').test(reservationSid)) throw new HttpError(400, 'the Reservation SID must be WR followed by 32 hex digits');
-        if (!['accepted', 'rejected'].includes(body.reservationStatus)) {
-          throw new HttpError(400, 'reservationStatus must be "accepted" or "rejected"');
+        if (!['accepted', 'rejected', 'wrapping', 'completed'].includes(body.reservationStatus)) {
+          throw new HttpError(400, 'reservationStatus must be "accepted", "rejected", "wrapping" or "completed"');
         }
         const answer = await upstream('POST', `${workspacePath}/Tasks/${taskSid}/Reservations/${reservationSid}`, {
           basic: true,
           form: { ReservationStatus: body.reservationStatus },
         });
         return [200, expectOk(answer, `setting reservation ${reservationSid} ${body.reservationStatus}`)];
-      }
-      if (parts.length === 2) {
-        if (!['wrapping', 'completed'].includes(body.assignmentStatus)) {
-          throw new HttpError(400, 'assignmentStatus must be "wrapping" or "completed"');
-        }
-        const form = { AssignmentStatus: body.assignmentStatus };
-        const reason = optionalString(body, 'reason');
-        if (body.assignmentStatus === 'completed') form.Reason = reason || 'completed by the agent (flexcore harness)';
-        else if (reason) form.Reason = reason;
-        const answer = await upstream('POST', `${workspacePath}/Tasks/${taskSid}`, { basic: true, form });
-        return [200, expectOk(answer, `setting task ${taskSid} ${body.assignmentStatus}`)];
       }
     }
 
@@ -254,7 +244,9 @@ export function createLiveRoutes(live, { log = () => {} } = {}) {
         workflowSid: await firstWorkflow(),
         from: optionalString(body, 'from') || DEFAULT_INCOMING_CALL.from,
         to: optionalString(body, 'to') || DEFAULT_INCOMING_CALL.to,
-        attributes,
+        // The demo rings the signed-in worker (TaskRouter's known-worker routing on attributes.targetWorker)
+        // rather than whichever of the workspace's workers the workflow would pick.
+        attributes: { targetWorker: live.workerSid, ...attributes },
         channel: 'voice',
       };
       const answer = await upstream('POST', '/__emulator/calls', { json: call });

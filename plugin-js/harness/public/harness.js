@@ -170,12 +170,12 @@
         return postJson('/harness/live/calls/' + task.taskSid + '/hang-up', { party: 'worker' });
       },
       wrapup: function (task) {
-        // After a call TaskRouter has already moved the task to wrapping; otherwise the agent ends it here.
-        if (task.taskStatus === 'wrapping') return undefined;
-        return postJson(tasksUrl(task), { assignmentStatus: 'wrapping' });
+        // After a call TaskRouter has already moved the reservation to wrapping; otherwise the agent ends it here.
+        if (task.reservationStatus === 'wrapping') return undefined;
+        return postJson(tasksUrl(task) + '/reservations/' + task.sid, { reservationStatus: 'wrapping' });
       },
       complete: function (task) {
-        return postJson(tasksUrl(task), { assignmentStatus: 'completed' });
+        return postJson(tasksUrl(task) + '/reservations/' + task.sid, { reservationStatus: 'completed' });
       },
       refresh: live.refresh,
     };

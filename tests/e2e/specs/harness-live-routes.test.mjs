@@ -124,12 +124,13 @@ test("GET /harness/live/tasks lists the worker's open reservations as Flex tasks
 test('task actions become TaskRouter updates with Basic auth', async () => {
   received = [];
   assert.equal((await post(`/harness/live/tasks/${WT}/reservations/${WR}`, { reservationStatus: 'accepted' })).status, 200);
-  assert.equal((await post(`/harness/live/tasks/${WT}`, { assignmentStatus: 'completed' })).status, 200);
-  assert.equal((await post(`/harness/live/tasks/${WT}`, { assignmentStatus: 'wrapping' })).status, 200);
+  assert.equal((await post(`/harness/live/tasks/${WT}/reservations/${WR}`, { reservationStatus: 'wrapping' })).status, 200);
+  assert.equal((await post(`/harness/live/tasks/${WT}/reservations/${WR}`, { reservationStatus: 'completed' })).status, 200);
+  const reservation = `/taskrouter/v1/Workspaces/${WS}/Tasks/${WT}/Reservations/${WR}`;
   assert.deepEqual(received.map((r) => [r.method, r.url, r.body, r.authorization, r.type]), [
-    ['POST', `/taskrouter/v1/Workspaces/${WS}/Tasks/${WT}/Reservations/${WR}`, 'ReservationStatus=accepted', basic, 'application/x-www-form-urlencoded'],
-    ['POST', `/taskrouter/v1/Workspaces/${WS}/Tasks/${WT}`, 'AssignmentStatus=completed&Reason=completed+by+the+agent+%28flexcore+harness%29', basic, 'application/x-www-form-urlencoded'],
-    ['POST', `/taskrouter/v1/Workspaces/${WS}/Tasks/${WT}`, 'AssignmentStatus=wrapping', basic, 'application/x-www-form-urlencoded'],
+    ['POST', reservation, 'ReservationStatus=accepted', basic, 'application/x-www-form-urlencoded'],
+    ['POST', reservation, 'ReservationStatus=wrapping', basic, 'application/x-www-form-urlencoded'],
+    ['POST', reservation, 'ReservationStatus=completed', basic, 'application/x-www-form-urlencoded'],
   ]);
 });
 
@@ -147,6 +148,7 @@ test('call buttons become emulator control calls with the workspace, workflow an
   assert.equal(call.workflowSid, WW);
   assert.equal(call.channel, 'voice');
   assert.equal(typeof call.attributes.context, 'object', 'the demo caller comes with bot context');
+  assert.equal(call.attributes.targetWorker, WK, 'the call rings the signed-in worker');
   const voicemail = JSON.parse(control[1].body);
   assert.equal(voicemail.url, 'http://127.0.0.1:9/callback/studio/create-callback');
   assert.equal(voicemail.durationSeconds, 3);
@@ -159,8 +161,8 @@ test('bad input is refused with the field named; emulator errors are passed on',
   const cases = [
     [`/harness/live/tasks/WT1/reservations/${WR}`, { reservationStatus: 'accepted' }, 400, /Task SID must be WT/],
     [`/harness/live/tasks/${WT}/reservations/WR1`, { reservationStatus: 'accepted' }, 400, /Reservation SID must be WR/],
-    [`/harness/live/tasks/${WT}/reservations/${WR}`, { reservationStatus: 'wrapping' }, 400, /reservationStatus must be/],
-    [`/harness/live/tasks/${WT}`, { assignmentStatus: 'canceled' }, 400, /assignmentStatus must be/],
+    [`/harness/live/tasks/${WT}/reservations/${WR}`, { reservationStatus: 'timeout' }, 400, /reservationStatus must be/],
+    [`/harness/live/tasks/${WT}`, { assignmentStatus: 'canceled' }, 404, /no harness live route/],
     [`/harness/live/calls`, '[1]', 400, /JSON object/],
     [`/harness/live/calls`, { attributes: 'x' }, 400, /attributes must be a JSON object/],
     [`/harness/live/calls/${WT}/hang-up`, { party: 'nobody' }, 400, /party must be/],
@@ -174,6 +176,6 @@ test('bad input is refused with the field named; emulator errors are passed on',
     assert.equal(res.status, status, p);
     assert.match((await res.json()).error, message, p);
   }
-  const wrongMethod = await fetch(at(`/harness/live/tasks/${WT}`), { method: 'DELETE' });
+  const wrongMethod = await fetch(at(`/harness/live/tasks/${WT}/reservations/${WR}`), { method: 'DELETE' });
   assert.equal(wrongMethod.status, 405);
 });
