@@ -19,7 +19,8 @@
  *   POST /harness/live/calls/{WT}/hang-up                  {"party":"customer"|"worker"}
  *   POST /harness/live/voicemails                          {"from"?,"to"?,"transcription"?,"durationSeconds"?} →
  *                                                           POST /__emulator/voicemails (Studio → the server's
- *                                                           /callback/studio/create-callback, signed)
+ *                                                           /callback/studio/create-callback, signed); answers the
+ *                                                           recording and the server's answer (status, body parsed)
  *   POST /harness/live/studio/agent-extension              {"extension":"1234"} → a signed Studio GET of the
  *                                                           server's /agent-extensions?agentExt=… through
  *                                                           POST /__emulator/webhooks/send; answers {status, body}
@@ -265,8 +266,8 @@ export function createLiveRoutes(live, { log = () => {} } = {}) {
     if (parts[0] === 'voicemails' && parts.length === 1) {
       const body = await readJson(req);
       const duration = body.durationSeconds === undefined ? DEFAULT_VOICEMAIL.durationSeconds : body.durationSeconds;
-      if (!Number.isInteger(duration) || duration < 1 || duration > 600) {
-        throw new HttpError(400, 'durationSeconds must be an integer from 1 to 600');
+      if (!Number.isInteger(duration) || duration < 1 || duration > 300) {
+        throw new HttpError(400, 'durationSeconds must be an integer from 1 to 300');
       }
       const voicemail = {
         url: `${requireServer()}/callback/studio/create-callback`,
@@ -276,8 +277,15 @@ export function createLiveRoutes(live, { log = () => {} } = {}) {
         transcription: optionalString(body, 'transcription') || DEFAULT_VOICEMAIL.transcription,
         durationSeconds: duration,
       };
-      const answer = await upstream('POST', '/__emulator/voicemails', { json: voicemail });
-      return [201, expectOk(answer, 'leaving the voicemail')];
+      const answer = expectOk(await upstream('POST', '/__emulator/voicemails', { json: voicemail }), 'leaving the voicemail');
+      // The emulator answers the recording and what flexcore-server answered Studio ({"success","taskSid"}).
+      let server;
+      try {
+        server = answer && typeof answer.body === 'string' ? JSON.parse(answer.body) : answer && answer.body;
+      } catch {
+        server = answer.body;
+      }
+      return [201, { ...answer, body: server }];
     }
 
     if (parts[0] === 'studio' && parts[1] === 'agent-extension' && parts.length === 2) {

@@ -236,8 +236,10 @@
       }],
       ['voicemail', 'Voicemail left', async function () {
         var answer = await postJson('/harness/live/voicemails', {});
-        var taskSid = answer && (answer.taskSid || (answer.studio && answer.studio.taskSid));
-        return { text: 'Voicemail left' + (taskSid ? ' → task ' + taskSid : ': ' + JSON.stringify(answer)), taskSid: taskSid };
+        var server = answer && answer.body;
+        var taskSid = server && server.taskSid;
+        if (answer.status !== 200 || !taskSid) throw new Error('flexcore-server answered Studio HTTP ' + answer.status + ' ' + JSON.stringify(server));
+        return { text: 'Voicemail ' + answer.recordingSid + ' left → task ' + taskSid, taskSid: taskSid };
       }],
       ['studio-extension', 'Studio asks for extension 1234', async function () {
         var answer = await postJson('/harness/live/studio/agent-extension', { extension: '1234' });
