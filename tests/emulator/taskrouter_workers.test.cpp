@@ -318,3 +318,14 @@ TEST_CASE("TaskRouter expressions cover the subset the demo and queues use", "[e
   CHECK(count("missing == null") == 3);
   f.get(kBase + "/Workers?TargetWorkersExpression=" + flexcore::emulator::url_encode("roles CONTAINS 'x'"), 400);
 }
+
+TEST_CASE("a worker's capacity is one task per task channel", "[emulator][taskrouter]") {
+  Fixture f(json{{"taskChannels", {{{"uniqueName", "callback"}}}}});
+  const json voice = f.create_task({{"targetWorker", f.worker("ana")}}, 1);
+  CHECK(f.reservations(voice["sid"])[0]["worker_sid"] == f.worker("ana"));
+  const json callback = f.post(kBase + "/Tasks", {{"Attributes", json{{"targetWorker", f.worker("ana")}}.dump()}, {"WorkflowSid", f.workflow(1)},
+                                                  {"TaskChannel", "callback"}}, 201);
+  CHECK(f.reservations(callback["sid"])[0]["worker_sid"] == f.worker("ana"));  // another channel: ana again
+  const json second_voice = f.create_task({{"targetWorker", f.worker("ana")}}, 1);
+  CHECK(f.reservations(second_voice["sid"])[0]["worker_sid"] == f.worker("bob"));  // ana's voice capacity is taken
+}

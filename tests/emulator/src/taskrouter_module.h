@@ -201,7 +201,9 @@ class TaskRouterModule final : public Module {
   void add_default_activities(Workspace& ws);
   const Activity* find_activity(const Workspace& ws, const std::string& sid_or_name) const;
   bool worker_available(const Workspace& ws, const Worker& worker) const;
-  bool worker_busy(const Workspace& ws, const std::string& worker_sid) const;
+  /// True when the worker holds a live (pending/accepted/wrapping) reservation on the task channel
+  /// `channel_sid` (capacity 1 per channel; "" = on any channel).
+  bool worker_busy(const Workspace& ws, const std::string& worker_sid, const std::string& channel_sid) const;
   /// Offers `task` (pending) to a worker as its workflow says; creates the reservation and its event.
   void route_task(Workspace& ws, Task& task);
   /// Offers every pending task (oldest first) again, e.g. after a worker became available.

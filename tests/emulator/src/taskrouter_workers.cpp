@@ -266,13 +266,16 @@ bool TaskRouterModule::worker_available(const Workspace& ws, const Worker& worke
   return activity != nullptr && activity->available;
 }
 
-bool TaskRouterModule::worker_busy(const Workspace& ws, const std::string& worker_sid) const {
+bool TaskRouterModule::worker_busy(const Workspace& ws, const std::string& worker_sid, const std::string& channel_sid) const {
   for (const auto& [sid, reservation] : ws.reservations) {
     (void)sid;
-    if (reservation.worker_sid == worker_sid &&
-        (reservation.status == "pending" || reservation.status == "accepted" || reservation.status == "wrapping")) {
-      return true;
+    if (reservation.worker_sid != worker_sid ||
+        (reservation.status != "pending" && reservation.status != "accepted" && reservation.status != "wrapping")) {
+      continue;
     }
+    // Capacity 1 per task channel: a callback task does not block a voice call.
+    const auto task = ws.tasks.find(reservation.task_sid);
+    if (channel_sid.empty() || task == ws.tasks.end() || task->second.task_channel_sid == channel_sid) return true;
   }
   return false;
 }
@@ -379,7 +382,8 @@ void TaskRouterModule::route_task(Workspace& ws, Task& task) {
     targets.insert(targets.begin() + 1, nlohmann::json{{"known_worker_sid", "task.workerSID"}});
   }
   const auto offerable = [&](const Worker& worker) {
-    return worker_available(ws, worker) && !worker_busy(ws, worker.sid) && task.rejected_workers.count(worker.sid) == 0;
+    return worker_available(ws, worker) && !worker_busy(ws, worker.sid, task.task_channel_sid) &&
+           task.rejected_workers.count(worker.sid) == 0;
   };
   std::string chosen;
   std::string queue_sid;
