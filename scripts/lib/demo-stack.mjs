@@ -193,7 +193,14 @@ function freePort() {
  * matching `ready` (bounded: READY_TIMEOUT_MS). Rejects when it exits first.
  */
 function startProcess(name, command, args, { env, logFile, ready }) {
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group: a terminal's Ctrl-C reaches only the stack's owner, which stops the processes in
+  // order (harness, server, emulator); if the owner dies, the exit hook below still signals them.
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  process.on('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   const logStream = fs.createWriteStream(logFile, { flags: 'a' });
   child.stderr.pipe(logStream, { end: false });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
