@@ -16,6 +16,8 @@
  *   /vendor/react.js         react 17 UMD from plugin-js/node_modules (what Flex provides as an external)
  *   /vendor/react-dom.js     react-dom 17 UMD
  *   /plugin/plugin-flexcore.js(.map)   the production bundle built by `npm run build` (plugin-js/build)
+ *   /harness/live/…          live mode only (--emulator-url …): the worker's reservations and the "Calls" strip's
+ *                            actions, proxied to the emulator with Basic auth (see live.mjs)
  * Everything else is 404; methods other than GET/HEAD are 405.
  */
 import { createReadStream } from 'node:fs';
@@ -24,6 +26,8 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { createLiveRoutes, validateLive } from './live.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PLUGIN_DIR = path.resolve(HERE, '..');
@@ -52,12 +56,13 @@ const MIME = {
  * The page's Content-Security-Policy.
  * @param {{allowWasm: boolean, connectOrigins: string[]}} options
  */
-export function contentSecurityPolicy({ allowWasm, connectOrigins }) {
+export function contentSecurityPolicy({ allowWasm, connectOrigins, mediaOrigins = [] }) {
   return [
     "default-src 'self'",
     `script-src 'self'${allowWasm ? " 'wasm-unsafe-eval'" : ''}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
+    ...(mediaOrigins.length ? [`media-src 'self'${mediaOrigins.map((o) => ` ${o}`).join('')}`] : []),
     `connect-src 'self'${connectOrigins.map((o) => ` ${o}`).join('')}`,
     "object-src 'none'",
     "base-uri 'none'",
@@ -65,15 +70,15 @@ export function contentSecurityPolicy({ allowWasm, connectOrigins }) {
   ].join('; ');
 }
 
-function validateServerUrl(value) {
+function validateServerUrl(value, option = '--server-url') {
   let url;
   try {
     url = new URL(value);
   } catch {
-    throw new Error(`--server-url must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
+    throw new Error(`${option} must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`--server-url must use http or https, got ${url.protocol}`);
+    throw new Error(`${option} must use http or https, got ${url.protocol}`);
   }
   return url;
 }
@@ -85,12 +90,20 @@ function validateServerUrl(value) {
  *   serverUrl: flexcore-server base URL put into ui_attributes.
  * @returns {Promise<{url: string, port: number, close: () => Promise<void>}>}
  */
-export async function startHarnessServer({ port = DEFAULT_PORT, bundlePath = DEFAULT_BUNDLE, serverUrl, log = () => {}, tasksPath, taskRouter } = {}) {
+export async function startHarnessServer({ port = DEFAULT_PORT, bundlePath = DEFAULT_BUNDLE, serverUrl, log = () => {}, tasksPath, taskRouter, live } = {}) {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`port must be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
   }
   const server_url = serverUrl === undefined ? undefined : validateServerUrl(serverUrl).href.replace(/\/+$/, '');
   const connectOrigins = server_url ? [new URL(server_url).origin] : [];
+  // Live desktop (issue 9): --emulator-url with the workspace, the signed-in worker and the account; it also
+  // serves as the TaskRouter behind ITask.setAttributes unless --taskrouter-url says otherwise.
+  const liveTarget = live ? validateLive({ ...live, serverUrl: server_url }, validateServerUrl) : undefined;
+  if (liveTarget && !taskRouter) {
+    taskRouter = { url: `${liveTarget.base}/taskrouter`, workspaceSid: liveTarget.workspaceSid, accountSid: liveTarget.accountSid, authToken: liveTarget.authToken };
+  }
+  const handleLive = liveTarget ? createLiveRoutes(liveTarget, { log }) : undefined;
+  const mediaOrigins = liveTarget ? [new URL(liveTarget.base).origin] : [];
   // Hang up by (issue 8): optional task list file and a TaskRouter stand-in for ITask.setAttributes.
   const taskRouterTarget = taskRouter ? validateTaskRouter(taskRouter) : undefined;
   const tasksFile = tasksPath ? path.resolve(tasksPath) : undefined;
@@ -107,10 +120,11 @@ export async function startHarnessServer({ port = DEFAULT_PORT, bundlePath = DEF
 
   const config = {
     bundleUrl: '/plugin/plugin-flexcore.js',
-    accountSid: 'ACffffffffffffffffffffffffffffffff',
-    workerSid: 'WK0123456789abcdef0123456789abcdef',
+    accountSid: liveTarget ? liveTarget.accountSid : 'ACffffffffffffffffffffffffffffffff',
+    workerSid: liveTarget ? liveTarget.workerSid : 'WK0123456789abcdef0123456789abcdef',
     user: { identity: 'harness-agent', roles: ['agent'], token: 'harness-token-not-a-flex-token' },
     taskRouter: Boolean(taskRouterTarget),
+    ...(liveTarget ? { live: { workerSid: liveTarget.workerSid, workspaceSid: liveTarget.workspaceSid, pollMs: 1000 } } : {}),
     ui_attributes: {
       custom_data: { features: { flexcore: { enabled: true, ...(server_url ? { server_url } : {}) } } },
     },
@@ -154,6 +168,7 @@ export async function startHarnessServer({ port = DEFAULT_PORT, bundlePath = DEF
 
   const server = http.createServer((req, res) => {
     const handle = async () => {
+      if (handleLive && (await handleLive(req, res, send))) return;
       if (taskRouterTarget && req.method === 'POST' && req.url.startsWith('/harness/taskrouter/tasks/')) {
         await forwardSetAttributes(req, res, taskRouterTarget, send);
         return;
@@ -182,7 +197,7 @@ export async function startHarnessServer({ port = DEFAULT_PORT, bundlePath = DEF
           return;
         }
         await sendFile(req, res, path.join(PUBLIC_DIR, 'index.html'), {
-          'Content-Security-Policy': contentSecurityPolicy({ allowWasm: csp !== 'no-wasm', connectOrigins }),
+          'Content-Security-Policy': contentSecurityPolicy({ allowWasm: csp !== 'no-wasm', connectOrigins, mediaOrigins }),
         });
         return;
       }
@@ -291,6 +306,11 @@ const USAGE = `usage: node plugin-js/harness/serve.mjs [--port <0-65535>] [--bun
   --taskrouter-url, --workspace-sid, --account-sid
                 TaskRouter (e.g. the emulator's …/taskrouter) for ITask.setAttributes; the Auth Token is
                 read from FLEXCORE_HARNESS_AUTH_TOKEN
+  --emulator-url, --workspace-sid, --worker-sid, --account-sid
+                live desktop: the task list shows this worker's reservations in the emulator's TaskRouter and
+                the "Calls" strip plays calls there (Auth Token from FLEXCORE_HARNESS_AUTH_TOKEN)
+  --server-public-url
+                the public URL flexcore-server validates Twilio signatures against (FLEXCORE_PUBLIC_URL), when set
 `;
 
 /** Parses the command line; throws Error with a message naming the bad option. */
@@ -325,10 +345,19 @@ export function parseArgs(argv) {
         options.taskRouter = { ...options.taskRouter, url: value() };
         break;
       case '--workspace-sid':
-        options.taskRouter = { ...options.taskRouter, workspaceSid: value() };
+        options.workspaceSid = value();
         break;
       case '--account-sid':
-        options.taskRouter = { ...options.taskRouter, accountSid: value() };
+        options.accountSid = value();
+        break;
+      case '--emulator-url':
+        options.live = { ...options.live, emulatorUrl: value() };
+        break;
+      case '--worker-sid':
+        options.live = { ...options.live, workerSid: value() };
+        break;
+      case '--server-public-url':
+        options.live = { ...options.live, serverPublicUrl: value() };
         break;
       case '--help':
       case '-h':
@@ -338,6 +367,14 @@ export function parseArgs(argv) {
         throw new Error(`unknown option ${JSON.stringify(arg)}`);
     }
   }
+  // --workspace-sid / --account-sid belong to the TaskRouter stand-in and to the live desktop, whichever is given.
+  const { workspaceSid, accountSid } = options;
+  delete options.workspaceSid;
+  delete options.accountSid;
+  if (options.taskRouter || (!options.live && (workspaceSid !== undefined || accountSid !== undefined))) {
+    options.taskRouter = { ...options.taskRouter, ...(workspaceSid !== undefined ? { workspaceSid } : {}), ...(accountSid !== undefined ? { accountSid } : {}) };
+  }
+  if (options.live) options.live = { ...options.live, ...(workspaceSid !== undefined ? { workspaceSid } : {}), ...(accountSid !== undefined ? { accountSid } : {}) };
   return options;
 }
 
@@ -354,6 +391,7 @@ async function main() {
     return;
   }
   if (options.taskRouter) options.taskRouter = { ...options.taskRouter, authToken: process.env.FLEXCORE_HARNESS_AUTH_TOKEN };
+  if (options.live) options.live = { ...options.live, authToken: process.env.FLEXCORE_HARNESS_AUTH_TOKEN };
   let server;
   try {
     server = await startHarnessServer({

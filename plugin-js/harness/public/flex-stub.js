@@ -426,6 +426,7 @@
         h('span', { className: 'fh-task-name', 'data-testid': 'task-list-item-title' }, channelTitle(task, name)),
         h('span', { className: 'fh-task-meta' }, task.taskChannelUniqueName + ' · ' + task.queueName),
       ),
+      task.status === 'pending' && Flex._TaskButtons ? h(Flex._TaskButtons, { task: task, where: 'list' }) : null,
     );
   }
 
@@ -593,13 +594,110 @@
     });
   }
 
-  // HangupCall: the call leg ends and the reservation goes to wrap-up (payload {task} or {sid}).
-  Actions.registerAction('HangupCall', function hangupCall(payload) {
+  // ---------------------------------------------------------------------------------------------
+  // Task lifecycle actions (issue 9, the live desktop), with Flex's payload {sid: reservation SID} or {task}:
+  // AcceptTask / RejectTask (a pending reservation), HangupCall (the agent's call leg), WrapupTask,
+  // CompleteTask. Each goes through the task backend: by default (fixture tasks) only the task's status
+  // changes in the page; the live desktop (harness.js with --emulator-url) sets a backend that asks TaskRouter
+  // and the emulated phone network through the harness server, then refreshes the task list.
+  // ---------------------------------------------------------------------------------------------
+  var fixtureBackend = {
+    accept: function (task) {
+      task.status = 'assigned';
+    },
+    reject: function (task) {
+      task.status = 'rejected';
+    },
+    hangup: function () {},
+    wrapup: function (task) {
+      task.status = 'wrapping';
+    },
+    complete: function (task) {
+      task.status = 'completed';
+    },
+  };
+  var taskBackend = fixtureBackend;
+  function findTask(payload, action) {
     var task = payload && payload.task;
-    if (!task) throw new Error('HangupCall: no task in the payload');
-    task.status = 'wrapping';
-    notifyContentChanged();
+    if (!task && payload && payload.sid && manager) {
+      task = manager._harness.tasks.get(payload.sid);
+      if (!task) {
+        manager._harness.tasks.forEach(function (t) {
+          if (t.taskSid === payload.sid) task = t;
+        });
+      }
+    }
+    if (!task) throw new Error(action + ': no task in the payload (expected {sid} or {task})');
+    return task;
+  }
+  function lifecycleAction(name, run) {
+    Actions.registerAction(name, async function (payload) {
+      var task = findTask(payload, name);
+      await run(task);
+      notifyContentChanged();
+      if (taskBackend.refresh) await taskBackend.refresh();
+    });
+  }
+  lifecycleAction('AcceptTask', function (task) {
+    if (task.status !== 'pending') throw new Error('AcceptTask: task ' + task.taskSid + ' is ' + task.status + ', not pending');
+    return taskBackend.accept(task);
   });
+  lifecycleAction('RejectTask', function (task) {
+    if (task.status !== 'pending') throw new Error('RejectTask: task ' + task.taskSid + ' is ' + task.status + ', not pending');
+    return taskBackend.reject(task);
+  });
+  // HangupCall: the call leg ends and the reservation goes to wrap-up (payload {task} or {sid}).
+  lifecycleAction('HangupCall', async function (task) {
+    await taskBackend.hangup(task);
+    task.status = 'wrapping';
+  });
+  lifecycleAction('WrapupTask', async function (task) {
+    await taskBackend.wrapup(task);
+    task.status = 'wrapping';
+  });
+  lifecycleAction('CompleteTask', async function (task) {
+    await taskBackend.complete(task);
+    task.status = 'completed';
+  });
+  /** Harness only: replaces the task backend ({accept, reject, hangup, wrapup, complete, refresh?}). */
+  Flex._setTaskBackend = function setTaskBackend(backend) {
+    taskBackend = Object.assign({}, fixtureBackend, backend);
+  };
+
+  /** Flex's incoming-task buttons (pending reservation) and the "Complete" button of a task in wrap-up. */
+  function TaskButtons(props) {
+    var task = props.task;
+    if (!task) return null;
+    var button = function (testid, label, action, className) {
+      return h(
+        'button',
+        {
+          key: testid,
+          type: 'button',
+          className: 'fh-task-button ' + className,
+          'data-testid': testid,
+          'data-task-sid': task.taskSid,
+          onClick: function () {
+            Actions.invokeAction(action, { sid: task.sid, task: task }).catch(function (error) {
+              // eslint-disable-next-line no-console
+              console.error(action + ' failed', error);
+            });
+          },
+        },
+        label,
+      );
+    };
+    if (task.status === 'pending' && props.where === 'list') {
+      return h('div', { className: 'fh-task-buttons' }, [
+        button('task-accept', 'Accept', 'AcceptTask', 'fh-accept'),
+        button('task-reject', 'Reject', 'RejectTask', 'fh-reject'),
+      ]);
+    }
+    if (task.status === 'wrapping' && props.where !== 'list') return h('div', { className: 'fh-task-buttons' }, [button('task-complete', 'Complete', 'CompleteTask', 'fh-complete')]);
+    return null;
+  }
+  Flex._TaskButtons = TaskButtons;
+  TaskCanvasHeader.Content.add(h(TaskButtons, { key: 'harness-task-buttons' }), { sortOrder: 90 });
 
   function HangUpButton(props) {
     var task = props.task;

@@ -2,7 +2,6 @@
 
 #include <httplib.h>
 
-#include <chrono>
 #include <stdexcept>
 
 #include "http_util.h"
@@ -15,9 +14,17 @@ std::string task_path(const std::string& workspace, const std::string& task = ""
 }  // namespace
 
 CallScenario::CallScenario(EmulatorProcess& emulator) : emulator_(emulator) {
+  // A workspace whose workflow offers calls to any free worker; enough Available workers for the
+  // calls one test plays at once (each holds one call until it completes).
+  nlohmann::json workers = nlohmann::json::array();
+  for (int i = 1; i <= kWorkers; ++i) {
+    workers.push_back({{"friendlyName", "agent-" + std::to_string(i)},
+                       {"attributes", {{"full_name", "Agent " + std::to_string(i)}, {"roles", {"agent"}}, {"contact_uri", "client:agent-" + std::to_string(i)}}},
+                       {"activity", "Available"}});
+  }
   const auto workspace = emulator_.control(
       "POST", "/taskrouter/workspaces",
-      {{"friendlyName", "Flex Task Assignment " + random_hex(4)}, {"workflows", {{{"friendlyName", "Assign to Anyone"}}}}},
+      {{"friendlyName", "Flex Task Assignment " + random_hex(4)}, {"workflows", {{{"friendlyName", "Assign to Anyone"}}}}, {"workers", workers}},
       201);
   workspace_sid_ = workspace.at("sid").get<std::string>();
   workflow_sid_ = workspace.at("workflows").at(0).at("sid").get<std::string>();
@@ -42,73 +49,41 @@ std::pair<int, std::string> CallScenario::api(const std::string& method, const s
   return {result->status, result->body};
 }
 
+CallScenario::Call CallScenario::accept(const nlohmann::json& created) {
+  const auto& reservation = created.at("reservationSid");
+  const std::string task_sid = created.at("taskSid").get<std::string>();
+  if (!reservation.is_string()) throw std::runtime_error("call " + task_sid + " was not offered to any worker (all busy?)");
+  // What Flex's AcceptTask does: accept the reservation over REST; the emulator joins the worker leg.
+  const auto [status, body] = api("POST", task_path(workspace_sid_, task_sid) + "/Reservations/" + reservation.get<std::string>(),
+                                  {{"ReservationStatus", "accepted"}});
+  if (status != 200) throw std::runtime_error("accept reservation: " + std::to_string(status) + " " + body);
+  const nlohmann::json call = emulator_.control("GET", "/calls/" + task_sid);
+  const auto text = [&](const char* key) { return call.at(key).is_string() ? call.at(key).get<std::string>() : std::string(); };
+  return Call{task_sid, text("conferenceSid"), text("customerCallSid"), text("workerCallSid"), text("channel")};
+}
+
 CallScenario::Call CallScenario::start_call(const nlohmann::json& base_attributes, bool with_conference,
                                             const std::string& channel) {
-  Call call;
-  call.channel = channel;
-  nlohmann::json attributes = base_attributes.is_object() ? base_attributes : nlohmann::json::object();
-  if (with_conference) {
-    call.customer_call = random_sid("CA");
-    call.conference_sid = random_sid("CF");
-    call.worker_call = random_sid("CA");
-    attributes["call_sid"] = call.customer_call;
-    attributes["conference"] = {{"sid", call.conference_sid},
-                                {"participants", {{"customer", call.customer_call}, {"worker", call.worker_call}}}};
-  }
-  const auto [status, body] = api("POST", task_path(workspace_sid_),
-                                  {{"Attributes", attributes.dump()}, {"WorkflowSid", workflow_sid_}, {"TaskChannel", channel}});
-  if (status != 201) throw std::runtime_error("create task: " + std::to_string(status) + " " + body);
-  call.task_sid = nlohmann::json::parse(body).at("sid").get<std::string>();
-  // Routing reserves the task for a worker, who accepts the reservation.
-  for (const char* next : {"reserved", "assigned"}) {
-    emulator_.control("POST", "/taskrouter/workspaces/" + workspace_sid_ + "/tasks/" + call.task_sid,
-                      {{"assignmentStatus", next}}, 200);
-  }
-  if (with_conference) {
-    emulator_.control("POST", "/voice/conferences", {{"sid", call.conference_sid}, {"friendlyName", call.task_sid}}, 201);
-    emulator_.control("POST", "/voice/conferences/" + call.conference_sid + "/participants",
-                      {{"callSid", call.customer_call}, {"label", "customer"}, {"endConferenceOnExit", true}}, 201);
-    emulator_.control("POST", "/voice/conferences/" + call.conference_sid + "/participants",
-                      {{"callSid", call.worker_call}, {"label", "worker"}, {"endConferenceOnExit", true}}, 201);
-  }
-  return call;
+  const nlohmann::json created = emulator_.control(
+      "POST", "/calls",
+      {{"workspaceSid", workspace_sid_},
+       {"workflowSid", workflow_sid_},
+       {"from", "+15550100100"},
+       {"to", "+15550100001"},
+       {"attributes", base_attributes.is_object() ? base_attributes : nlohmann::json::object()},
+       {"channel", channel},
+       {"conference", with_conference}},
+      201);
+  return accept(created);
 }
 
 void CallScenario::hang_up(const Call& call, Party party) {
-  const std::string& leg = party == Party::Customer ? call.customer_call : call.worker_call;
-  emulator_.control("POST", "/voice/conferences/" + call.conference_sid + "/participants/" + leg + "/leave",
-                    {{"reason", "participant_hung_up"}}, 200);
+  emulator_.control("POST", "/calls/" + call.task_sid + "/hang-up",
+                    {{"party", party == Party::Customer ? "customer" : "worker"}, {"wrapUp", false}}, 200);
 }
 
 CallScenario::Call CallScenario::cold_transfer(const Call& call) {
-  // Flex keeps the conference up for the customer while the first agent leaves.
-  const auto [status, body] =
-      api("POST", "/voice/2010-04-01/Accounts/" + emulator_.account_sid() + "/Conferences/" + call.conference_sid +
-                      "/Participants/" + call.worker_call + ".json",
-          {{"EndConferenceOnExit", "false"}});
-  if (status != 200) throw std::runtime_error("update worker leg: " + std::to_string(status) + " " + body);
-  emulator_.control("POST", "/voice/conferences/" + call.conference_sid + "/participants/" + call.worker_call + "/leave",
-                    {{"reason", "participant_updated_via_api"}}, 200);
-  Call next;
-  next.channel = call.channel;
-  next.conference_sid = call.conference_sid;
-  next.customer_call = call.customer_call;
-  next.worker_call = random_sid("CA");
-  nlohmann::json attributes = this->attributes(call);
-  attributes["conference"]["participants"]["worker"] = next.worker_call;
-  if (attributes.contains("conversations")) attributes.erase("conversations");
-  const auto [created, created_body] =
-      api("POST", task_path(workspace_sid_),
-          {{"Attributes", attributes.dump()}, {"WorkflowSid", workflow_sid_}, {"TaskChannel", call.channel}});
-  if (created != 201) throw std::runtime_error("create transfer task: " + std::to_string(created) + " " + created_body);
-  next.task_sid = nlohmann::json::parse(created_body).at("sid").get<std::string>();
-  for (const char* status_name : {"reserved", "assigned"}) {
-    emulator_.control("POST", "/taskrouter/workspaces/" + workspace_sid_ + "/tasks/" + next.task_sid,
-                      {{"assignmentStatus", status_name}}, 200);
-  }
-  emulator_.control("POST", "/voice/conferences/" + call.conference_sid + "/participants",
-                    {{"callSid", next.worker_call}, {"label", "worker"}, {"endConferenceOnExit", true}}, 201);
-  return next;
+  return accept(emulator_.control("POST", "/calls/" + call.task_sid + "/transfer", nlohmann::json::object(), 201));
 }
 
 nlohmann::json CallScenario::task(const Call& call) {
@@ -127,47 +102,8 @@ void CallScenario::set_attributes(const Call& call, const nlohmann::json& attrib
 }
 
 nlohmann::json CallScenario::wrap_up(const Call& call, const std::string& events_url, const nlohmann::json& overrides) {
-  emulator_.control("POST", "/taskrouter/workspaces/" + workspace_sid_ + "/tasks/" + call.task_sid,
-                    {{"assignmentStatus", "wrapping"}}, 200);
-  const nlohmann::json task = this->task(call);
-  const auto now = std::chrono::system_clock::now();
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  auto text = [&](const char* key) {
-    const auto it = task.find(key);
-    if (it == task.end() || it->is_null()) return std::string();
-    return it->is_string() ? it->get<std::string>() : it->dump();
-  };
-  nlohmann::json params = {
-      {"EventType", "task.wrapup"},
-      {"EventDescription", "Task " + call.task_sid + " wrapping up"},
-      {"AccountSid", emulator_.account_sid()},
-      {"WorkspaceSid", workspace_sid_},
-      {"WorkspaceName", "Flex Task Assignment"},
-      {"ResourceType", "task"},
-      {"ResourceSid", call.task_sid},
-      {"Sid", random_sid("EV")},
-      {"Timestamp", std::to_string(seconds)},
-      {"TimestampMs", std::to_string(millis)},
-      {"TaskSid", call.task_sid},
-      {"TaskAttributes", text("attributes")},
-      {"TaskAge", text("age")},
-      {"TaskPriority", text("priority")},
-      {"TaskAssignmentStatus", text("assignment_status")},
-      {"TaskChannelSid", text("task_channel_sid")},
-      {"TaskChannelUniqueName", text("task_channel_unique_name")},
-      {"TaskDateCreated", text("date_created")},
-      {"WorkflowSid", text("workflow_sid")},
-      {"WorkflowName", text("workflow_friendly_name")},
-  };
-  for (const auto& [key, value] : overrides.items()) {
-    if (value.is_null()) {
-      params.erase(key);
-    } else {
-      params[key] = value;
-    }
-  }
-  return emulator_.send_webhook({{"url", events_url}, {"method", "POST"}, {"params", params}});
+  return emulator_.control("POST", "/calls/" + call.task_sid + "/wrap-up", {{"eventUrl", events_url}, {"params", overrides}}, 200)
+      .at("event");
 }
 
 }  // namespace flexcore::emulator

@@ -8,6 +8,7 @@
 #include "segment_module.h"
 #include "taskrouter_module.h"
 #include "voice_module.h"
+#include "calls_module.h"
 #include "twilio_error.h"
 #include "webhook_sender.h"
 
@@ -104,8 +105,12 @@ Emulator::Emulator(EmulatorConfig config)
   modules_.push_back(std::make_unique<IamModule>(context));
   modules_.push_back(std::make_unique<InsightsModule>(context));
   modules_.push_back(std::make_unique<SegmentModule>(context));
-  modules_.push_back(std::make_unique<TaskRouterModule>(context));
-  modules_.push_back(std::make_unique<VoiceModule>(context));
+  auto taskrouter = std::make_unique<TaskRouterModule>(context);
+  auto voice = std::make_unique<VoiceModule>(context);
+  auto calls = std::make_unique<CallsModule>(context, *taskrouter, *voice);  // plays calls over both
+  modules_.push_back(std::move(taskrouter));
+  modules_.push_back(std::move(voice));
+  modules_.push_back(std::move(calls));
   for (auto& module : modules_) module->register_routes(router_, control_);
   register_control_routes();
 

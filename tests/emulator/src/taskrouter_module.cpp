@@ -1,6 +1,7 @@
 #include "taskrouter_module.h"
 
 #include "http_util.h"
+#include "taskrouter_detail.h"
 #include "twilio_error.h"
 
 #include <algorithm>
@@ -9,17 +10,10 @@
 #include <set>
 
 namespace flexcore::emulator {
-namespace {
+namespace taskrouter_detail {
 
 using Clock = std::chrono::system_clock;
 
-constexpr std::string_view kPublicBase = "https://taskrouter.twilio.com/v1";
-constexpr std::string_view kMountPrefix = "/taskrouter";
-constexpr long long kMaxPriority = 2147483647LL;
-constexpr long long kMaxTimeout = 1209600LL;  // 2 weeks (spec: CreateTask.Timeout)
-constexpr long long kDefaultTimeout = 86400LL;
-constexpr int kMaxPageSize = 1000;
-constexpr std::size_t kMaxFriendlyName = 64;
 
 const std::vector<std::string> kDefaultChannels = {"default", "voice", "chat", "sms", "video", "email"};
 
@@ -67,7 +61,13 @@ void not_found(httplib::Response& res, const std::string& path) {
   send_twilio_error(res, 404, 20404, not_found_message(path));
 }
 
-std::string quoted_etag(std::uint64_t version) { return "\"" + std::to_string(version) + "\""; }
+std::string quoted_etag(std::uint64_t version) {
+  // Appends, not "…" + std::string: GCC 12 -O2 warns falsely (-Wrestrict) on the concatenation.
+  std::string etag = "\"";
+  etag += std::to_string(version);
+  etag += '"';
+  return etag;
+}
 
 // True when the request carries no If-Match, or one naming `version` (quoted, bare or weak).
 bool if_match_ok(const httplib::Request& http, std::uint64_t version) {
@@ -131,7 +131,8 @@ void send_page(const UpstreamRequest& request, httplib::Response& res, const std
 
 bool valid_friendly_name(const std::string& name) { return !name.empty() && name.size() <= kMaxFriendlyName; }
 
-}  // namespace
+}  // namespace taskrouter_detail
+using namespace taskrouter_detail;
 
 std::optional<long long> parse_iso8601_ms(std::string_view text) {
   // YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)
@@ -206,7 +207,8 @@ std::string iso8601_seconds(Clock::time_point when) {
   return buffer;
 }
 
-TaskRouterModule::TaskRouterModule(ModuleContext context) : context_(context) {}
+TaskRouterModule::TaskRouterModule(ModuleContext context)
+    : context_(context), events_(context.config.credentials.auth_token) {}
 
 void TaskRouterModule::register_routes(Router& upstream, ControlApi& control) {
   upstream.add_family("taskrouter", {std::string(kMountPrefix)}, "taskrouter");
@@ -240,12 +242,16 @@ void TaskRouterModule::register_routes(Router& upstream, ControlApi& control) {
               [this](const httplib::Request& req, httplib::Response& res, const PathParams& params) {
                 force_task_status(req, res, params);
               });
+  register_worker_routes(upstream, control);
 }
 
 void TaskRouterModule::reset() {
-  std::lock_guard lock(mutex_);
-  workspaces_.clear();
-  next_order_ = 1;
+  {
+    std::lock_guard lock(mutex_);
+    workspaces_.clear();
+    next_order_ = 1;
+  }
+  events_.clear();
 }
 
 // ---------------------------------------------------------------------------------------------- JSON
@@ -256,7 +262,7 @@ nlohmann::json TaskRouterModule::workspace_json(const Workspace& ws) const {
                         {"date_created", iso8601_seconds(ws.created)},
                         {"date_updated", iso8601_seconds(ws.created)},
                         {"default_activity_name", "Offline"},
-                        {"default_activity_sid", nullptr},
+                        {"default_activity_sid", ws.activities.empty() ? nlohmann::json(nullptr) : nlohmann::json(ws.activities.front().sid)},
                         {"event_callback_url", ws.event_callback_url.empty() ? nlohmann::json(nullptr)
                                                                              : nlohmann::json(ws.event_callback_url)},
                         {"events_filter", nullptr},
@@ -319,6 +325,10 @@ nlohmann::json TaskRouterModule::task_json(const Workspace& ws, const Task& task
   for (const auto& channel : ws.channels) {
     if (channel.sid == task.task_channel_sid) channel_name = channel.unique_name;
   }
+  std::string queue_name;
+  for (const auto& queue : ws.queues) {
+    if (queue.sid == task.task_queue_sid) queue_name = queue.friendly_name;
+  }
   const auto age = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - task.created).count();
   return nlohmann::json{{"account_sid", context_.config.credentials.account_sid},
                         {"age", std::max<long long>(0, age)},
@@ -331,8 +341,8 @@ nlohmann::json TaskRouterModule::task_json(const Workspace& ws, const Task& task
                         {"priority", task.priority},
                         {"reason", task.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(task.reason)},
                         {"sid", task.sid},
-                        {"task_queue_sid", nullptr},
-                        {"task_queue_friendly_name", nullptr},
+                        {"task_queue_sid", task.task_queue_sid.empty() ? nlohmann::json(nullptr) : nlohmann::json(task.task_queue_sid)},
+                        {"task_queue_friendly_name", queue_name.empty() ? nlohmann::json(nullptr) : nlohmann::json(queue_name)},
                         {"task_channel_sid", task.task_channel_sid},
                         {"task_channel_unique_name", channel_name},
                         {"timeout", task.timeout},
@@ -341,7 +351,7 @@ nlohmann::json TaskRouterModule::task_json(const Workspace& ws, const Task& task
                         {"workspace_sid", ws.sid},
                         {"url", url},
                         {"links",
-                         {{"task_queue", nullptr},
+                         {{"task_queue", task.task_queue_sid.empty() ? nlohmann::json(nullptr) : nlohmann::json(ws_url + "/TaskQueues/" + task.task_queue_sid)},
                           {"workflow", ws_url + "/Workflows/" + task.workflow_sid},
                           {"workspace", ws_url},
                           {"reservations", url + "/Reservations"}}},
@@ -369,6 +379,7 @@ TaskRouterModule::Workspace& TaskRouterModule::add_workspace(std::string sid, st
   for (const auto& unique_name : kDefaultChannels) {
     ws.channels.push_back(TaskChannel{random_sid("TC"), unique_name, channel_friendly_name(unique_name), ws.created});
   }
+  add_default_activities(ws);
   auto [it, inserted] = workspaces_.emplace(ws.sid, std::move(ws));
   (void)inserted;
   return it->second;
@@ -606,10 +617,13 @@ void TaskRouterModule::create_task(const UpstreamRequest& request, httplib::Resp
   task.created = task.updated = Clock::now();
   task.virtual_start = fields.virtual_start.value_or(task.created);
   task.order = next_order_++;
-  const auto [it, inserted] = ws->tasks.emplace(task.sid, task);
+  auto [it, inserted] = ws->tasks.emplace(task.sid, task);
   (void)inserted;
   res.set_header("ETag", quoted_etag(it->second.version));
+  // The answer shows the task as created (pending); routing happens right after, as TaskRouter's.
   send_json(res, 201, task_json(*ws, it->second));
+  emit(*ws, "task.created", "Task " + it->second.sid + " created", &it->second, nullptr);
+  route_task(*ws, it->second);
 }
 
 void TaskRouterModule::list_tasks(const UpstreamRequest& request, httplib::Response& res) {
@@ -687,7 +701,12 @@ void TaskRouterModule::list_tasks(const UpstreamRequest& request, httplib::Respo
       const auto wf = std::find_if(ws->workflows.begin(), ws->workflows.end(), [&](const Workflow& w) { return w.sid == task.workflow_sid; });
       if (wf == ws->workflows.end() || wf->friendly_name != *workflow_name) continue;
     }
-    if (queue_sid || queue_name || routing_target) continue;  // no task is in a queue or has a routing target here
+    if (queue_sid && task.task_queue_sid != *queue_sid) continue;
+    if (queue_name) {
+      const auto queue = std::find_if(ws->queues.begin(), ws->queues.end(), [&](const TaskQueue& q) { return q.sid == task.task_queue_sid; });
+      if (queue == ws->queues.end() || queue->friendly_name != *queue_name) continue;
+    }
+    if (routing_target) continue;  // no task has a routing target here
     if (has_addons && *has_addons == "true") continue;        // no task has add-ons here
     if (priority && task.priority != *priority) continue;
     matching.push_back(&task);
@@ -774,11 +793,12 @@ void TaskRouterModule::update_task(const UpstreamRequest& request, httplib::Resp
   if (fields.priority) task.priority = *fields.priority;
   if (fields.virtual_start) task.virtual_start = *fields.virtual_start;
   task.task_channel_sid = channel_sid;
-  if (status) task.assignment_status = *status;
   if (reason) task.reason = *reason;
   ++task.version;
   task.updated = Clock::now();
   res.set_header("ETag", quoted_etag(task.version));
+  // Reservation and event callbacks follow the status (task.wrapup, task.completed, task.canceled).
+  if (status) apply_task_status(*ws, task, *status, reason.value_or(""));
   send_json(res, 200, task_json(*ws, task));
 }
 
@@ -794,7 +814,18 @@ void TaskRouterModule::delete_task(const UpstreamRequest& request, httplib::Resp
                                            std::to_string(it->second.version));
     return;
   }
+  // A deleted task frees its worker.
+  bool freed = false;
+  if (!it->second.reservation_sid.empty()) {
+    const auto reservation = ws->reservations.find(it->second.reservation_sid);
+    if (reservation != ws->reservations.end() && reservation->second.status != "completed") {
+      reservation->second.status = "canceled";
+      reservation->second.updated = Clock::now();
+      freed = true;
+    }
+  }
   ws->tasks.erase(it);
+  if (freed) route_pending(*ws);
   res.status = 204;
 }
 
@@ -803,12 +834,68 @@ void TaskRouterModule::delete_task(const UpstreamRequest& request, httplib::Resp
 void TaskRouterModule::seed_workspace(const httplib::Request& req, httplib::Response& res) {
   const auto spec = control_json_body(req, res);
   if (!spec) return;
-  static const std::set<std::string> kKnown = {"sid", "friendlyName", "eventCallbackUrl", "workflows", "taskChannels"};
+  static const std::set<std::string> kKnown = {"sid", "friendlyName", "eventCallbackUrl", "workflows", "taskChannels",
+                                               "workers", "taskQueues"};
   for (const auto& [key, value] : spec->items()) {
     (void)value;
     if (kKnown.count(key) == 0) {
-      send_control_error(res, 400, "unknown field '" + key + "' (expected sid, friendlyName, eventCallbackUrl, workflows, taskChannels)");
+      send_control_error(res, 400,
+                         "unknown field '" + key + "' (expected sid, friendlyName, eventCallbackUrl, workflows, taskChannels, workers, taskQueues)");
       return;
+    }
+  }
+  // workers: [{"sid"?, "friendlyName", "attributes"?: {…}, "activity"?: "Offline|Available|Unavailable|Break"}]
+  // taskQueues: [{"sid"?, "friendlyName", "targetWorkers"?: "1==1"}]; workflows[i].taskQueue / .knownWorker
+  std::set<std::string> queue_names, worker_names;
+  const nlohmann::json queue_specs = spec->value("taskQueues", nlohmann::json::array());
+  const nlohmann::json worker_specs = spec->value("workers", nlohmann::json::array());
+  if (!queue_specs.is_array() || !worker_specs.is_array()) {
+    return send_control_error(res, 400, "'workers' and 'taskQueues' must be arrays of objects");
+  }
+  for (const auto& item : queue_specs) {
+    static const std::set<std::string> kQueueKeys = {"sid", "friendlyName", "targetWorkers"};
+    if (!item.is_object()) return send_control_error(res, 400, "'taskQueues' items must be objects {sid?, friendlyName, targetWorkers?}");
+    for (const auto& [key, value] : item.items()) {
+      if (kQueueKeys.count(key) == 0 || !value.is_string()) {
+        return send_control_error(res, 400, "taskQueues: field '" + key + "' is unknown or not a string (expected sid, friendlyName, targetWorkers)");
+      }
+    }
+    if (!item.contains("friendlyName") || !valid_friendly_name(item["friendlyName"].get<std::string>())) {
+      return send_control_error(res, 400, "taskQueues: 'friendlyName' (1 to 64 characters) is required");
+    }
+    if (item.contains("sid") && !is_sid(item["sid"].get<std::string>(), "WQ")) {
+      return send_control_error(res, 400, "taskQueues: 'sid' must be WQ followed by 32 hex digits");
+    }
+    if (item.contains("targetWorkers") && !matches_expression(item["targetWorkers"].get<std::string>(), nlohmann::json::object())) {
+      return send_control_error(res, 400, "taskQueues: 'targetWorkers' is not an expression the emulator understands (1==1, x HAS \"v\", x == \"v\", x IN [..], AND/OR)");
+    }
+    if (!queue_names.insert(item["friendlyName"].get<std::string>()).second) {
+      return send_control_error(res, 400, "taskQueues: duplicate friendlyName " + item["friendlyName"].get<std::string>());
+    }
+    if (item.contains("sid")) queue_names.insert(item["sid"].get<std::string>());
+  }
+  for (const auto& item : worker_specs) {
+    static const std::set<std::string> kWorkerKeys = {"sid", "friendlyName", "attributes", "activity"};
+    if (!item.is_object()) return send_control_error(res, 400, "'workers' items must be objects {sid?, friendlyName, attributes?, activity?}");
+    for (const auto& [key, value] : item.items()) {
+      (void)value;
+      if (kWorkerKeys.count(key) == 0) return send_control_error(res, 400, "workers: unknown field '" + key + "' (expected sid, friendlyName, attributes, activity)");
+    }
+    if (!item.contains("friendlyName") || !item["friendlyName"].is_string() || item["friendlyName"].get<std::string>().empty()) {
+      return send_control_error(res, 400, "workers: 'friendlyName' (a non-empty string) is required");
+    }
+    if (!worker_names.insert(item["friendlyName"].get<std::string>()).second) {
+      return send_control_error(res, 400, "workers: duplicate friendlyName " + item["friendlyName"].get<std::string>());
+    }
+    if (item.contains("sid") && (!item["sid"].is_string() || !is_sid(item["sid"].get<std::string>(), "WK"))) {
+      return send_control_error(res, 400, "workers: 'sid' must be WK followed by 32 hex digits");
+    }
+    if (item.contains("attributes") && !item["attributes"].is_object()) return send_control_error(res, 400, "workers: 'attributes' must be a JSON object");
+    if (item.contains("activity")) {
+      static const std::set<std::string> kActivities = {"Offline", "Available", "Unavailable", "Break"};
+      if (!item["activity"].is_string() || kActivities.count(item["activity"].get<std::string>()) == 0) {
+        return send_control_error(res, 400, "workers: 'activity' must be Offline, Available, Unavailable or Break");
+      }
     }
   }
   const auto string_field = [&](const nlohmann::json& object, const char* name, std::string& out, bool required) {
@@ -843,6 +930,14 @@ void TaskRouterModule::seed_workspace(const httplib::Request& req, httplib::Resp
     if (!item.is_object()) return send_control_error(res, 400, "'workflows' items must be objects {sid?, friendlyName, configuration?}");
     Workflow wf{"", "", "{\"task_routing\":{\"filters\":[]}}", now};
     if (!string_field(item, "friendlyName", wf.friendly_name, true) || !string_field(item, "sid", wf.sid, false)) return;
+    std::string queue_ref, known_worker;
+    if (!string_field(item, "taskQueue", queue_ref, false) || !string_field(item, "knownWorker", known_worker, false)) return;
+    if (!queue_ref.empty() && queue_names.count(queue_ref) == 0) {
+      return send_control_error(res, 400, "workflow 'taskQueue' " + queue_ref + " is not one of 'taskQueues' (sid or friendlyName)");
+    }
+    if ((!queue_ref.empty() || !known_worker.empty()) && item.contains("configuration")) {
+      return send_control_error(res, 400, "a workflow takes either 'configuration' or 'taskQueue'/'knownWorker'");
+    }
     if (wf.sid.empty()) wf.sid = random_sid("WW");
     if (!is_sid(wf.sid, "WW")) return send_control_error(res, 400, "workflow 'sid' must be WW followed by 32 hex digits");
     if (item.contains("configuration")) {
@@ -875,6 +970,7 @@ void TaskRouterModule::seed_workspace(const httplib::Request& req, httplib::Resp
   for (auto& channel : channels) ws.channels.push_back(std::move(channel));
   nlohmann::json answer{{"sid", ws.sid}, {"friendlyName", ws.friendly_name}, {"workflows", nlohmann::json::array()},
                         {"taskChannels", nlohmann::json::array()}};
+  seed_people(*spec, ws, answer);
   for (const auto& wf : ws.workflows) answer["workflows"].push_back({{"sid", wf.sid}, {"friendlyName", wf.friendly_name}});
   for (const auto& channel : ws.channels) answer["taskChannels"].push_back({{"sid", channel.sid}, {"uniqueName", channel.unique_name}});
   send_json(res, 201, answer);
@@ -896,6 +992,26 @@ void TaskRouterModule::dump(httplib::Response& res) {
     entry["tasks"] = nlohmann::json::array();
     for (const auto& wf : ws->workflows) entry["workflows"].push_back(workflow_json(*ws, wf));
     for (const auto& channel : ws->channels) entry["task_channels"].push_back(channel_json(*ws, channel));
+    entry["activities"] = nlohmann::json::array();
+    for (const auto& activity : ws->activities) entry["activities"].push_back(activity_json(*ws, activity));
+    entry["task_queues"] = nlohmann::json::array();
+    for (const auto& queue : ws->queues) entry["task_queues"].push_back(queue_json(*ws, queue));
+    std::vector<const Worker*> workers;
+    for (const auto& [worker_sid, worker] : ws->workers) {
+      (void)worker_sid;
+      workers.push_back(&worker);
+    }
+    std::sort(workers.begin(), workers.end(), [](const Worker* a, const Worker* b) { return a->order < b->order; });
+    entry["workers"] = nlohmann::json::array();
+    for (const auto* worker : workers) entry["workers"].push_back(worker_json(*ws, *worker));
+    std::vector<const Reservation*> reservations;
+    for (const auto& [reservation_sid, reservation] : ws->reservations) {
+      (void)reservation_sid;
+      reservations.push_back(&reservation);
+    }
+    std::sort(reservations.begin(), reservations.end(), [](const Reservation* a, const Reservation* b) { return a->order < b->order; });
+    entry["reservations"] = nlohmann::json::array();
+    for (const auto* reservation : reservations) entry["reservations"].push_back(reservation_json(*ws, *reservation));
     std::vector<const Task*> tasks;
     for (const auto& [sid, task] : ws->tasks) {
       (void)sid;

@@ -528,4 +528,66 @@ void VoiceModule::control_list(httplib::Response& res) const {
   send_json(res, 200, nlohmann::json{{"conferences", list}});
 }
 
+// ------------------------------------------------------------------------------------- calls support
+
+nlohmann::json VoiceModule::open_conference(const std::string& sid, const std::string& friendly_name) {
+  Conference conference;
+  conference.sid = sid;
+  conference.friendly_name = friendly_name;
+  conference.date_created = conference.date_updated = now_seconds();
+  std::lock_guard lock(mutex_);
+  if (conferences_.count(sid) != 0) throw std::invalid_argument("conference " + sid + " already exists");
+  conference.order = next_order_++;
+  return conference_json(conferences_.emplace(sid, std::move(conference)).first->second);
+}
+
+void VoiceModule::join_conference(const std::string& conference_sid, const std::string& call_sid, const std::string& label,
+                                  bool end_conference_on_exit) {
+  std::lock_guard lock(mutex_);
+  const auto it = conferences_.find(conference_sid);
+  if (it == conferences_.end()) throw std::out_of_range("no conference " + conference_sid);
+  Conference& conference = it->second;
+  if (conference.status == "completed") throw std::invalid_argument("conference " + conference_sid + " has ended");
+  for (const auto& other : conference.participants) {
+    if (other.call_sid == call_sid) throw std::invalid_argument("call " + call_sid + " already joined conference " + conference_sid);
+  }
+  Participant participant;
+  participant.call_sid = call_sid;
+  participant.label = label;
+  participant.end_conference_on_exit = end_conference_on_exit;
+  participant.date_created = participant.date_updated = now_seconds();
+  participant.order = next_order_++;
+  conference.status = "in-progress";
+  conference.date_updated = participant.date_created;
+  conference.participants.push_back(participant);
+}
+
+nlohmann::json VoiceModule::leave_conference(const std::string& conference_sid, const std::string& call_sid,
+                                             const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  const auto it = conferences_.find(conference_sid);
+  if (it == conferences_.end()) throw std::out_of_range("no conference " + conference_sid);
+  Participant* participant = live_participant(it->second, call_sid);
+  if (participant == nullptr) throw std::out_of_range("call " + call_sid + " is not live in conference " + conference_sid);
+  leave(it->second, *participant, reason, false);
+  return conference_json(it->second);
+}
+
+void VoiceModule::set_end_conference_on_exit(const std::string& conference_sid, const std::string& call_sid, bool value) {
+  std::lock_guard lock(mutex_);
+  const auto it = conferences_.find(conference_sid);
+  if (it == conferences_.end()) throw std::out_of_range("no conference " + conference_sid);
+  Participant* participant = live_participant(it->second, call_sid);
+  if (participant == nullptr) throw std::out_of_range("call " + call_sid + " is not live in conference " + conference_sid);
+  participant->end_conference_on_exit = value;
+  participant->date_updated = now_seconds();
+}
+
+nlohmann::json VoiceModule::conference(const std::string& sid) const {
+  std::lock_guard lock(mutex_);
+  const auto it = conferences_.find(sid);
+  if (it == conferences_.end()) throw std::out_of_range("no conference " + sid);
+  return conference_json(it->second);
+}
+
 }  // namespace flexcore::emulator

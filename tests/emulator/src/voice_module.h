@@ -73,6 +73,21 @@ class VoiceModule final : public Module {
     std::uint64_t order = 0;
   };
 
+  // Thread-safe helpers for the calls control routes (calls_module.h); they throw std::out_of_range
+  // (unknown conference/call) or std::invalid_argument (conference ended, call already in it).
+
+  /// Creates conference `sid` (status init) named `friendly_name`; returns it as the API shows it.
+  nlohmann::json open_conference(const std::string& sid, const std::string& friendly_name);
+  /// Joins call `call_sid` (label, EndConferenceOnExit) to the conference; it becomes in-progress.
+  void join_conference(const std::string& conference_sid, const std::string& call_sid, const std::string& label,
+                       bool end_conference_on_exit);
+  /// The live call leaves (ReasonParticipantLeft `reason`); returns the conference afterwards.
+  nlohmann::json leave_conference(const std::string& conference_sid, const std::string& call_sid, const std::string& reason);
+  /// Changes a live participant's EndConferenceOnExit (what Flex does before a cold transfer).
+  void set_end_conference_on_exit(const std::string& conference_sid, const std::string& call_sid, bool value);
+  /// The conference as the API shows it.
+  nlohmann::json conference(const std::string& sid) const;
+
  private:
   nlohmann::json conference_json(const Conference& conference) const;
   nlohmann::json participant_json(const Conference& conference, const Participant& participant) const;

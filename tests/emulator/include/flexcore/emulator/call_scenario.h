@@ -6,6 +6,10 @@
 /// conference FriendlyName = Task SID), one side hangs up, and the `task.wrapup` event callback is
 /// sent signed (X-Twilio-Signature) to the server under test.
 ///
+/// A thin client: the call sequence itself lives in the emulator's calls routes (POST /__emulator/calls,
+/// …/{TaskSid}/hang-up, …/wrap-up, …/transfer; src/calls_module.h); this class accepts reservations over
+/// REST as Flex does and adapts the answers.
+///
 /// **Example**:
 /// @code
 ///   EmulatorProcess emulator;
@@ -40,24 +44,30 @@ class CallScenario {
     std::string channel;         ///< task channel unique name ("voice")
   };
 
-  /// Seeds a workspace with one workflow. `emulator` must outlive the scenario.
+  /// Available workers seeded in the scenario's workspace: at most this many calls can be live at once.
+  static constexpr int kWorkers = 8;
+
+  /// Seeds a workspace with one workflow and kWorkers Available workers. `emulator` must outlive the scenario.
   explicit CallScenario(EmulatorProcess& emulator);
 
   const std::string& workspace_sid() const noexcept { return workspace_sid_; }
   const std::string& workflow_sid() const noexcept { return workflow_sid_; }
 
-  /// Creates the task (channel `channel`, attributes `base_attributes` + `conference` unless
-  /// `with_conference` is false), accepts its reservation (reserved → assigned), and, with a
-  /// conference, creates it with both legs (each ends the conference on exit, as in a two-party call).
+  /// A caller dials in (POST /__emulator/calls): the task (channel `channel`, attributes
+  /// `base_attributes` + `from`, `to`, `direction`, `name`, and `call_sid` + `conference` unless
+  /// `with_conference` is false) is routed to a free worker, whose reservation is accepted over REST
+  /// (reserved → assigned); with a conference, the customer and worker legs are in it (each ends the
+  /// conference on exit, as in a two-party call). Throws when no worker is free.
   Call start_call(const nlohmann::json& base_attributes = nlohmann::json::object(), bool with_conference = true,
                   const std::string& channel = "voice");
 
   /// The leg of `party` leaves the conference (`ReasonParticipantLeft` `participant_hung_up`); for a
-  /// two-party call this ends the conference with that leg's call SID.
+  /// two-party call this ends the conference with that leg's call SID. The task stays assigned (wrap_up()
+  /// moves it).
   void hang_up(const Call& call, Party party);
 
   /// A cold transfer: the current worker leg stops ending the conference and leaves; a new task for
-  /// the same conference (customer + a new worker leg) is created and accepted. Returns the new call.
+  /// the same conference is created, routed and accepted (a new worker leg joins). Returns the new call.
   Call cold_transfer(const Call& call);
 
   /// Moves the task to `wrapping` and sends `task.wrapup` (TaskRouter's event parameters, built from
@@ -82,6 +92,9 @@ class CallScenario {
                                   const std::vector<std::pair<std::string, std::string>>& form = {});
 
  private:
+  /// Accepts the reservation of a call the emulator created (its JSON answer) and reads the legs.
+  Call accept(const nlohmann::json& created);
+
   EmulatorProcess& emulator_;
   std::string workspace_sid_, workflow_sid_;
 };
