@@ -304,6 +304,17 @@ const std::vector<SettingSpec>& setting_specs() {
     s.back().default_value = "./data";
     s.push_back(integer("FLEXCORE_AGENT_EXTENSIONS_SEED_COMPAT", "0", 0, 1,
                         "1 = the Studio lookup answers an unknown extension with the seed's empty 200 instead of 404"));
+    // Agent extensions: Serverless mirror (issue 10)
+    s.push_back(integer("FLEXCORE_PUBLISH_ASSET", "0", 0, 1,
+                        "1 = /admin/publish also uploads, builds and deploys the set as the Serverless asset TWILIO_ASSET_NAME"));
+    s.push_back(text("TWILIO_SERVICE_SID", "Serverless Service (ZS… or unique name) holding the extensions asset", {"SERVICE_SID"}));
+    s.push_back(sid("TWILIO_ENVIRONMENT_SID", "ZE", "Serverless Environment SID (ZE…) the mirror deploys to", {"ENVIRONMENT_SID"}));
+    s.push_back(text("TWILIO_ASSET_NAME", "Path (and friendly name) of the private extensions asset"));
+    s.back().default_value = "/extensions.json";
+    s.push_back(integer("FLEXCORE_SERVERLESS_BUILD_POLL_MS", "1000", 0, 60000,
+                        "Delay between Serverless build status polls of a mirrored publish (ms)"));
+    s.push_back(integer("FLEXCORE_SERVERLESS_BUILD_POLLS", "300", 1, 100000,
+                        "Most build status polls of a mirrored publish before it fails with 504"));
     // Upstream base URLs
     s.push_back(url("FLEXCORE_IAM_URL", "", "Twilio IAM base URL (Flex token validation)", "iam"));
     s.push_back(url("FLEXCORE_TASKROUTER_URL", "", "TaskRouter API base URL", "taskrouter"));

@@ -16,6 +16,8 @@
 
 namespace flexcore::server::agent_extensions {
 
+class ServerlessMirror;  // serverless_mirror.h (issue 10)
+
 /// The live (deployed) set as the Studio lookup reads it. Immutable once published.
 struct LiveSet {
   flexcore::agent_extensions::LookupTable table;  ///< extension → worker
@@ -40,6 +42,9 @@ class ExtensionsService {
 
   /// Serialises publish + install so live sets are installed in publish order.
   std::mutex& publish_mutex() { return publish_mutex_; }
+
+  /// The Serverless mirror (issue 10, FLEXCORE_PUBLISH_ASSET=1), or nullptr. Set before the routes serve.
+  std::shared_ptr<ServerlessMirror> mirror;
 
  private:
   std::function<Result<std::unique_ptr<ExtensionStore>>()> opener_;
