@@ -5,6 +5,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "agent_extensions/live_reload.h"
 #include "agent_extensions/serverless_mirror.h"
 #include "agent_extensions/service.h"
 #include "agent_extensions/sqlite_store.h"
@@ -354,10 +355,14 @@ void register_agent_extensions_routes(Router& router, App& app) {
     if (!opened) return opened.error();
     return std::unique_ptr<ExtensionStore>(std::move(opened).value());
   });
+  if (agent_extensions::uses_sync_store(app)) {  // issue 10: FLEXCORE_EXTENSIONS_STORE=sync
+    service = std::make_shared<ExtensionsService>(agent_extensions::sync_store_opener(app));
+  }
   if (auto opened = service->store(); !opened) {
     log_event(app.logger(), spdlog::level::warn, "agent extensions store not open (retried on each request)",
               {{"error", opened.error().message}});
   }
+  agent_extensions::start_live_reload(app, *service);  // issue 10: Sync store only
   service->mirror = agent_extensions::make_serverless_mirror(app);  // issue 10; nullptr unless FLEXCORE_PUBLISH_ASSET=1
   const auto compat = app.config().settings.find(kSeedCompatSetting);
   const bool seed_compat = compat != app.config().settings.end() && compat->second.value == "1";

@@ -6,6 +6,7 @@
 #include "iam_module.h"
 #include "insights_module.h"
 #include "segment_module.h"
+#include "sync_module.h"
 #include "serverless_module.h"
 #include "taskrouter_module.h"
 #include "voice_module.h"
@@ -107,6 +108,7 @@ Emulator::Emulator(EmulatorConfig config)
   modules_.push_back(std::make_unique<SegmentModule>(context));
   modules_.push_back(std::make_unique<TaskRouterModule>(context));
   modules_.push_back(std::make_unique<VoiceModule>(context));
+  modules_.push_back(std::make_unique<SyncModule>(context));
   modules_.push_back(std::make_unique<ServerlessModule>(context));
   for (auto& module : modules_) module->register_routes(router_, control_);
   register_control_routes();
