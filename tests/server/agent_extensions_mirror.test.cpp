@@ -120,7 +120,7 @@ struct Fixture {
         {"FLEXCORE_DATA_DIR", dir.path.string()},
         {"FLEXCORE_PUBLIC_URL", kPublicUrl},
         {"FLEXCORE_THREADS", "16"}};
-    for (auto& [name, value] : extra) env[name] = value;
+    for (auto& [name, value] : extra) env[name] = value == "<sync>" ? emulator.family_url("sync") : value;
     AppDeps deps;
     deps.sleeper = sleeper;
     deps.random = std::make_shared<ScriptedRandom>();
@@ -379,4 +379,29 @@ TEST_CASE("mirror: FLEXCORE_PUBLISH_ASSET=1 without the service answers 503 nami
   auto publish = f.post("/admin/publish", {{"buildSid", "ZB0000000000000000000000000000beef"}});
   REQUIRE(publish);
   CHECK(publish->status == 503);
+}
+
+TEST_CASE("mirror: on the Sync store a publish mirrors the build's rows the same way",
+          "[server][emulator][agent-extensions][serverless][sync]") {
+  Fixture f(json::array({{{"path", "/extensions.json"}, {"content", "[]"}},
+                         {{"path", "/styles.css"}, {"visibility", "public"}, {"content", "b{}"}}}),
+            {{"FLEXCORE_EXTENSIONS_STORE", "sync"}, {"FLEXCORE_SYNC_URL", "<sync>"}});
+  const auto before = f.ok_json("/admin/list");
+  CHECK(before["version"] == f.seeded_version("/extensions.json"));
+  const std::string build_sid = f.update(true);
+  f.emulator.clear_requests();
+  f.ok_json("/admin/publish", {{"buildSid", build_sid}});
+  std::vector<std::string> shapes = f.serverless_shapes();
+  REQUIRE(shapes.size() == 7);
+  CHECK(shapes[1] == "POST /serverless-upload/v1/Services/ZS/Assets/ZH/Versions");
+  CHECK(shapes[6] == "POST /serverless/v1/Services/ZS/Environments/ZE/Deployments");
+  const auto live = f.live();
+  REQUIRE(live["assets"].size() == 2);
+  CHECK(json::parse(live["assets"][0]["content"].get<std::string>()).size() == 2);
+  CHECK(live["assets"][1]["path"] == "/styles.css");
+  CHECK(live["functions"].size() == 2);
+  auto found = f.lookup("5678");
+  REQUIRE(found);
+  CHECK(found->status == 200);
+  CHECK(f.ok_json("/admin/list")["version"] == live["assets"][0]["sid"]);
 }
