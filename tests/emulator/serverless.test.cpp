@@ -279,3 +279,35 @@ TEST_CASE("reset clears the Serverless state and settings", "[emulator][serverle
   f.emulator.control("POST", "/serverless/settings", {{"bogus", 1}}, 400);
   f.emulator.control("POST", "/serverless/services", {{"uniqueName", ""}}, 400);
 }
+
+TEST_CASE("function versions upload on the upload host and their content reads back", "[emulator][serverless]") {
+  Fixture f;
+  const auto created = f.post(kService + "/Functions", {{"FriendlyName", "hello"}});
+  REQUIRE(created);
+  REQUIRE(created->status == 201);
+  const std::string function_sid = json_of(created)["sid"];
+  const auto uploaded = f.client.Post((kUploadService + "/Functions/" + function_sid + "/Versions").c_str(),
+                                      httplib::MultipartFormDataItems{{"Path", "/hello", "", ""},
+                                                                      {"Visibility", "public", "", ""},
+                                                                      {"Content", "exports.handler=1", "hello.js", "application/javascript"}});
+  REQUIRE(uploaded);
+  INFO(uploaded->body);
+  REQUIRE(uploaded->status == 201);
+  const auto version = json_of(uploaded);
+  CHECK(version["function_sid"] == function_sid);
+  const std::string version_sid = version["sid"];
+  const auto content = f.client.Get((kService + "/Functions/" + function_sid + "/Versions/" + version_sid + "/Content").c_str());
+  REQUIRE(content);
+  REQUIRE(content->status == 200);
+  CHECK(json_of(content)["content"] == "exports.handler=1");
+  const auto versions = f.client.Get((kService + "/Functions/" + function_sid + "/Versions").c_str());
+  REQUIRE(versions);
+  CHECK(json_of(versions)["function_versions"].size() == 1);
+  // An asset version is not a function version.
+  const auto wrong_kind = f.post(kService + "/Builds", {{"FunctionVersions", f.seeded["assets"][0]["versionSid"]}});
+  REQUIRE(wrong_kind);
+  CHECK(wrong_kind->status == 400);
+  const auto built = f.post(kService + "/Builds", {{"FunctionVersions", version_sid}});
+  REQUIRE(built);
+  CHECK(built->status == 201);
+}
