@@ -106,7 +106,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("agent extensions: writes and the audit log need the admin or supervisor role; any user lists",
+TEST_CASE("agent extensions: writes and the audit log need the admin or supervisor role — any user lists",
           "[server][emulator][agent-extensions]") {
   Fixture f;
   for (const std::string path : {"/admin/extensions", "/admin/update", "/admin/update-status", "/admin/publish",

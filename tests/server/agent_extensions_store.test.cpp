@@ -177,7 +177,7 @@ TEST_CASE("invalid rows are reported with every problem and nothing is stored", 
   CHECK(store->audit(1, 10).value().total == 0);
 }
 
-TEST_CASE("a duplicate extension names the other worker; a worker keeps its own number",
+TEST_CASE("a duplicate extension names the other worker — a worker keeps its own number",
           "[server][agent-extensions][store]") {
   TempDir dir;
   auto store = open_store(store_path(dir.path));
@@ -215,7 +215,7 @@ TEST_CASE("two supervisors saving the same extension concurrently: exactly one w
   }
 }
 
-TEST_CASE("update replaces the draft and prepares a build; a stale version is a Conflict; publish swaps the set",
+TEST_CASE("update replaces the draft and prepares a build — a stale version is a Conflict — publish swaps the set",
           "[server][agent-extensions][store]") {
   TempDir dir;
   auto store = open_store(store_path(dir.path));

@@ -302,6 +302,24 @@ TEST_CASE("live reload: a publish on instance A is served by the signed Studio l
   CHECK(status == 200);
   // And B's /admin/list shows the same published version.
   CHECK(post(*b, "/admin/list", json::object())["version"] == build["version"]);
+  // Two servers updating the same row at once: A's write is held by the emulator until B has written; A
+  // then answers 409 and B's row stays.
+  emulator.add_fault({{"method", "POST"}, {"path", "/sync/v1/Services/*/Maps/*/Items/" + sid('a')}, {"delayMs", 1500},
+                      {"count", 1}});
+  int a_status = 0;
+  std::thread from_a([&] {
+    json body = {{"action", "update"},
+                 {"entry", {{"workerSid", sid('a')}, {"workerFullName", "Ann A"}, {"extensionNumber", "4322"}}},
+                 {"Token", supervisor}};
+    auto result = a->client().Post("/admin/extensions", body.dump(), "application/json");
+    a_status = result ? result->status : 0;
+  });
+  REQUIRE(wait_until([&] { return emulator.faults()[0]["hits"].get<int>() == 1; }));
+  post(*b, "/admin/extensions",
+       {{"action", "update"}, {"entry", {{"workerSid", sid('a')}, {"workerFullName", "Ann B"}, {"extensionNumber", "4323"}}}});
+  from_a.join();
+  CHECK(a_status == 409);
+  CHECK(post(*a, "/admin/list", json::object())["draft"][0]["workerFullName"] == "Ann B");
   // Both servers stop cleanly (the pollers join).
   a.reset();
   b.reset();
