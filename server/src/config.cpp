@@ -304,6 +304,32 @@ const std::vector<SettingSpec>& setting_specs() {
     s.back().default_value = "./data";
     s.push_back(integer("FLEXCORE_AGENT_EXTENSIONS_SEED_COMPAT", "0", 0, 1,
                         "1 = the Studio lookup answers an unknown extension with the seed's empty 200 instead of 404"));
+    // Agent extensions on Twilio Sync (issue 10)
+    s.push_back(text("FLEXCORE_EXTENSIONS_STORE", "Agent extensions store: sqlite (one instance) or sync (Twilio Sync, shared by several instances)"));
+    s.back().default_value = "sqlite";
+    s.push_back(text("FLEXCORE_SYNC_SERVICE", "Sync service of the extensions store: IS… SID or friendly name (created when missing)"));
+    s.back().default_value = "flexcore-agent-extensions";
+    s.push_back(text("FLEXCORE_EXTENSIONS_SYNC_MAP", "Sync Map of the draft rows (MP… or unique name; created when missing)"));
+    s.back().default_value = "AgentExtensionMaps";
+    s.push_back(text("FLEXCORE_EXTENSIONS_SYNC_BUILDS_MAP", "Sync Map of the prepared builds (MP… or unique name)"));
+    s.back().default_value = "AgentExtensionBuilds";
+    s.push_back(text("FLEXCORE_EXTENSIONS_SYNC_DOCUMENT", "Sync Document naming the latest and the deployed build (ET… or unique name)"));
+    s.back().default_value = "AgentExtensionsPublished";
+    s.push_back(text("FLEXCORE_EXTENSIONS_SYNC_AUDIT_LIST", "Sync List of the audit log (ES… or unique name)"));
+    s.back().default_value = "AgentExtensionsAudit";
+    s.push_back(integer("FLEXCORE_EXTENSIONS_POLL_MS", "1000", 50, 60000,
+                        "Sync store: how often each instance re-reads the published document to pick up other instances' publishes (ms)"));
+    // Agent extensions: Serverless mirror (issue 10)
+    s.push_back(integer("FLEXCORE_PUBLISH_ASSET", "0", 0, 1,
+                        "1 = /admin/publish also uploads, builds and deploys the set as the Serverless asset TWILIO_ASSET_NAME"));
+    s.push_back(text("TWILIO_SERVICE_SID", "Serverless Service (ZS… or unique name) holding the extensions asset", {"SERVICE_SID"}));
+    s.push_back(sid("TWILIO_ENVIRONMENT_SID", "ZE", "Serverless Environment SID (ZE…) the mirror deploys to", {"ENVIRONMENT_SID"}));
+    s.push_back(text("TWILIO_ASSET_NAME", "Path (and friendly name) of the private extensions asset"));
+    s.back().default_value = "/extensions.json";
+    s.push_back(integer("FLEXCORE_SERVERLESS_BUILD_POLL_MS", "1000", 0, 60000,
+                        "Delay between Serverless build status polls of a mirrored publish (ms)"));
+    s.push_back(integer("FLEXCORE_SERVERLESS_BUILD_POLLS", "300", 1, 100000,
+                        "Most build status polls of a mirrored publish before it fails with 504"));
     // Upstream base URLs
     s.push_back(url("FLEXCORE_IAM_URL", "", "Twilio IAM base URL (Flex token validation)", "iam"));
     s.push_back(url("FLEXCORE_TASKROUTER_URL", "", "TaskRouter API base URL", "taskrouter"));
@@ -549,6 +575,10 @@ Result<Config> parse_config(int argc, const char* const* argv,
   config.token_cache_size = static_cast<std::size_t>(number("FLEXCORE_TOKEN_CACHE_SIZE"));
   config.hang_up_by_merge_attempts = static_cast<int>(number("HANG_UP_BY_MERGE_ATTEMPTS"));
   config.hang_up_by_conference_callback = number("HANG_UP_BY_CONFERENCE_CALLBACK") == 1;
+  if (value("FLEXCORE_EXTENSIONS_STORE") != "sqlite" && value("FLEXCORE_EXTENSIONS_STORE") != "sync") {
+    return Error{ErrorCode::InvalidArgument, "FLEXCORE_EXTENSIONS_STORE must be \"sqlite\" or \"sync\", got \"" +
+                                                 value("FLEXCORE_EXTENSIONS_STORE").substr(0, 64) + "\""};
+  }
 
   if (want_print) {
     config.action = Config::Action::PrintConfig;

@@ -1,6 +1,8 @@
 // Agent extensions routes of flexcore-server over real sockets, with Flex tokens issued and validated by
 // the real upstream emulator process (IAM) and the SQLite store in a temporary FLEXCORE_DATA_DIR:
 // every route, role and conflict, bad input, the signed Studio lookup and the seed compatibility flag.
+// ctest also runs this suite with FLEXCORE_TEST_EXTENSIONS_STORE=sync (native.sync.<case>): the same
+// tests on the Twilio Sync store of the same emulator (issue 10).
 
 #include <catch2/catch.hpp>
 
@@ -9,6 +11,7 @@
 #include <thread>
 
 #include "auth/twilio_signature.h"
+#include "extensions_store_harness.h"
 #include "fakes.h"
 #include "flexcore/emulator/emulator_process.h"
 #include "runtime.h"
@@ -59,6 +62,10 @@ struct Fixture {
     env.emplace("FLEXCORE_DATA_DIR", dir.path.string());
     env.emplace("FLEXCORE_PUBLIC_URL", kPublicUrl);
     env.emplace("FLEXCORE_THREADS", "32");
+    if (sync_store_selected()) {  // issue 10: the same suite on the Twilio Sync store (emulator)
+      env.emplace("FLEXCORE_EXTENSIONS_STORE", "sync");
+      env.emplace("FLEXCORE_SYNC_URL", emulator.family_url("sync"));
+    }
     AppDeps deps;
     deps.sleeper = std::make_shared<RecordingSleeper>();
     deps.random = std::make_shared<ScriptedRandom>();
@@ -99,7 +106,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("agent extensions: writes and the audit log need the admin or supervisor role; any user lists",
+TEST_CASE("agent extensions: writes and the audit log need the admin or supervisor role — any user lists",
           "[server][emulator][agent-extensions]") {
   Fixture f;
   for (const std::string path : {"/admin/extensions", "/admin/update", "/admin/update-status", "/admin/publish",

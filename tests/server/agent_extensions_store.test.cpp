@@ -1,6 +1,9 @@
-// The SQLite agent extensions store (server/src/agent_extensions/sqlite_store.h) on real files in a
-// temporary directory: schema and migration, draft CRUD with validation, races, update/build/publish with
-// optimistic concurrency, audit log, and that a failed write leaves nothing behind.
+// The agent extensions stores: SQLite (server/src/agent_extensions/sqlite_store.h) on real files in a
+// temporary directory — schema and migration, draft CRUD with validation, races, update/build/publish with
+// optimistic concurrency, audit log, and that a failed write leaves nothing behind — and, for every test not
+// tagged [sqlite], the same test on the Twilio Sync store (sync_store.h) against a real emulator process:
+// ctest runs this file twice (native.<case> with SQLite, native.sync.<case> with
+// FLEXCORE_TEST_EXTENSIONS_STORE=sync; tests/server/CMakeLists.txt).
 
 #include <catch2/catch.hpp>
 
@@ -12,6 +15,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "agent_extensions/sqlite_store.h"
+#include "extensions_store_harness.h"
 #include "runtime.h"
 
 using namespace flexcore;
@@ -38,19 +42,27 @@ Extension row(char c, std::string number, std::string name = "Agent") {
 const Actor kAlice{"alice", "2026-01-01T00:00:00.000Z"};
 const Actor kBob{"bob", "2026-01-01T00:00:01.000Z"};
 
-std::unique_ptr<SqliteExtensionStore> open_store(const fs::path& path) {
+std::unique_ptr<SqliteExtensionStore> open_sqlite_store(const fs::path& path) {
   auto opened = SqliteExtensionStore::open(path);
   REQUIRE(opened.ok());
   return std::move(opened).value();
 }
 
+// The store under test: SQLite at `path`, or (FLEXCORE_TEST_EXTENSIONS_STORE=sync) the Sync store on a fresh
+// emulator process.
+// (The pointer keeps the harness — emulator, clients — alive.)
+std::shared_ptr<ExtensionStore> open_store(const fs::path& path) {
+  std::shared_ptr<flexcore::server::testing::StoreHarness> harness = flexcore::server::testing::StoreHarness::open(path);
+  return std::shared_ptr<ExtensionStore>(harness, &harness->store());
+}
+
 }  // namespace
 
 TEST_CASE("a new store file is created in WAL mode at the current schema version with an empty deployed set",
-          "[server][agent-extensions][store]") {
+          "[server][agent-extensions][store][sqlite]") {
   TempDir dir;
   const auto path = store_path(dir.path / "nested" / "data");
-  auto store = open_store(path);
+  auto store = open_sqlite_store(path);
   CHECK(fs::exists(path));
   CHECK(store->schema_version() == kSchemaVersion);
   CHECK(store->journal_mode() == "wal");
@@ -64,15 +76,15 @@ TEST_CASE("a new store file is created in WAL mode at the current schema version
 }
 
 TEST_CASE("a store file from a newer schema version is refused, an existing one is reopened with its data",
-          "[server][agent-extensions][store]") {
+          "[server][agent-extensions][store][sqlite]") {
   TempDir dir;
   const auto path = store_path(dir.path);
   {
-    auto store = open_store(path);
+    auto store = open_sqlite_store(path);
     REQUIRE(store->change_draft(DraftAction::Create, row('a', "100"), kAlice, {}).value().validation.ok());
   }
   {
-    auto store = open_store(path);
+    auto store = open_sqlite_store(path);
     REQUIRE(store->draft().value().size() == 1);
     CHECK(store->draft().value()[0].updated_by == "alice");
   }
@@ -86,7 +98,7 @@ TEST_CASE("a store file from a newer schema version is refused, an existing one 
   CHECK_THAT(refused.error().message, Catch::Contains("schema version 99 is newer"));
 }
 
-TEST_CASE("a data directory that cannot be created is Unavailable naming the path", "[server][agent-extensions][store]") {
+TEST_CASE("a data directory that cannot be created is Unavailable naming the path", "[server][agent-extensions][store][sqlite]") {
   TempDir dir;
   const auto blocker = dir.path / "file";
   { std::ofstream(blocker) << "x"; }
@@ -165,7 +177,7 @@ TEST_CASE("invalid rows are reported with every problem and nothing is stored", 
   CHECK(store->audit(1, 10).value().total == 0);
 }
 
-TEST_CASE("a duplicate extension names the other worker; a worker keeps its own number",
+TEST_CASE("a duplicate extension names the other worker — a worker keeps its own number",
           "[server][agent-extensions][store]") {
   TempDir dir;
   auto store = open_store(store_path(dir.path));
@@ -203,7 +215,7 @@ TEST_CASE("two supervisors saving the same extension concurrently: exactly one w
   }
 }
 
-TEST_CASE("update replaces the draft and prepares a build; a stale version is a Conflict; publish swaps the set",
+TEST_CASE("update replaces the draft and prepares a build — a stale version is a Conflict — publish swaps the set",
           "[server][agent-extensions][store]") {
   TempDir dir;
   auto store = open_store(store_path(dir.path));

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <ctime>
 
+#include "agent_extensions/live_reload.h"
+#include "agent_extensions/serverless_mirror.h"
 #include "agent_extensions/service.h"
 #include "agent_extensions/sqlite_store.h"
 #include "app.h"
@@ -100,6 +102,11 @@ Result<Reply> list_route(RequestContext& ctx, ExtensionsService& service) {
   if (!store) return store.error();
   auto published = store.value()->published();
   if (!published) return published.error();
+  if (service.mirror) {  // issue 10: version / versionIsDeployed from Serverless, as the seed
+    if (auto mirrored = agent_extensions::apply_mirror_state(*service.mirror, published.value()); !mirrored) {
+      return mirrored.error();
+    }
+  }
   auto draft = store.value()->draft();
   if (!draft) return draft.error();
   const ax::ExtensionTable table(std::move(draft).value());
@@ -183,6 +190,11 @@ Result<Reply> update_route(RequestContext& ctx, ExtensionsService& service, App&
   if (!rows) return rows.error();
   auto store = service.store();
   if (!store) return store.error();
+  if (service.mirror) {  // issue 10: the client may send the Serverless asset version /admin/list reported
+    auto expected = agent_extensions::mirror_expected_version(*store.value(), *service.mirror, version.value());
+    if (!expected) return expected.error();
+    version.value() = expected.value();
+  }
   auto build = store.value()->prepare_publish(rows.value(), version.value(), actor_of(ctx, app), {});
   if (!build) return build.error();
   return Reply::json({{"success", true}, {"status", 200}, {"buildSid", build.value().build_sid},
@@ -211,6 +223,19 @@ Result<Reply> publish_route(RequestContext& ctx, ExtensionsService& service, App
   auto store = service.store();
   if (!store) return store.error();
   std::lock_guard lock(service.publish_mutex());
+  if (service.mirror) {  // issue 10: mirror to Serverless first; a failure leaves the live set as it was
+    auto mirrored = agent_extensions::mirror_build(*store.value(), *service.mirror, build_sid.value());
+    if (!mirrored) {
+      log_event(app.logger(), spdlog::level::err, "agent extensions: Serverless mirror failed, nothing published",
+                {{"error", mirrored.error().message}, {"buildSid", build_sid.value()}});
+      return mirrored.error();
+    }
+    if (mirrored.value()) {
+      log_event(app.logger(), spdlog::level::info, "agent extensions mirrored to Serverless",
+                {{"assetVersion", mirrored.value()->asset_version}, {"serverlessBuildSid", mirrored.value()->build_sid},
+                 {"deploymentSid", mirrored.value()->deployment_sid}, {"statusPolls", mirrored.value()->status_polls}});
+    }
+  }
   auto outcome = store.value()->publish(build_sid.value(), actor_of(ctx, app));
   if (!outcome) return outcome.error();
   const auto& state = outcome.value().state;
@@ -330,10 +355,15 @@ void register_agent_extensions_routes(Router& router, App& app) {
     if (!opened) return opened.error();
     return std::unique_ptr<ExtensionStore>(std::move(opened).value());
   });
+  if (agent_extensions::uses_sync_store(app)) {  // issue 10: FLEXCORE_EXTENSIONS_STORE=sync
+    service = std::make_shared<ExtensionsService>(agent_extensions::sync_store_opener(app));
+  }
   if (auto opened = service->store(); !opened) {
     log_event(app.logger(), spdlog::level::warn, "agent extensions store not open (retried on each request)",
               {{"error", opened.error().message}});
   }
+  agent_extensions::start_live_reload(app, *service);  // issue 10: Sync store only
+  service->mirror = agent_extensions::make_serverless_mirror(app);  // issue 10; nullptr unless FLEXCORE_PUBLISH_ASSET=1
   const auto compat = app.config().settings.find(kSeedCompatSetting);
   const bool seed_compat = compat != app.config().settings.end() && compat->second.value == "1";
 

@@ -10,11 +10,14 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "agent_extensions/store.h"
 #include "flexcore/agent_extensions.h"
 
 namespace flexcore::server::agent_extensions {
+
+class ServerlessMirror;  // serverless_mirror.h (issue 10)
 
 /// The live (deployed) set as the Studio lookup reads it. Immutable once published.
 struct LiveSet {
@@ -41,6 +44,12 @@ class ExtensionsService {
   /// Serialises publish + install so live sets are installed in publish order.
   std::mutex& publish_mutex() { return publish_mutex_; }
 
+  /// Keeps `companion` (e.g. the live-reload poller, issue 10) alive as long as the service; companions are
+  /// destroyed before every other member, so a companion thread may use the service until it is joined.
+  void attach(std::shared_ptr<void> companion) { companions_.push_back(std::move(companion)); }
+  /// The Serverless mirror (issue 10, FLEXCORE_PUBLISH_ASSET=1), or nullptr. Set before the routes serve.
+  std::shared_ptr<ServerlessMirror> mirror;
+
  private:
   std::function<Result<std::unique_ptr<ExtensionStore>>()> opener_;
   std::mutex open_mutex_;
@@ -48,6 +57,7 @@ class ExtensionsService {
   std::atomic<ExtensionStore*> store_ptr_{nullptr};
   std::atomic<std::shared_ptr<const LiveSet>> live_;
   std::mutex publish_mutex_;
+  std::vector<std::shared_ptr<void>> companions_;  ///< last member: destroyed first (issue 10)
 };
 
 /// Formats a time point as ISO-8601 UTC with milliseconds ("2026-01-02T03:04:05.678Z").

@@ -472,6 +472,19 @@ Result<BuildInfo> SqliteExtensionStore::build(std::string_view build_sid) {
   }
 }
 
+Result<std::vector<Extension>> SqliteExtensionStore::build_rows(std::string_view build_sid) {
+  std::lock_guard lock(mutex_);
+  try {
+    auto build = build_by_sid(*db_, build_sid, true);
+    if (!build) return Error{ErrorCode::NotFound, "build " + std::string(build_sid) + " not found"};
+    auto rows = ax::parse_extensions(build->rows_json, "build");
+    if (!rows) return Error{ErrorCode::Internal, "agent extensions store: " + rows.error().message};
+    return std::move(rows).value();
+  } catch (const SQLite::Exception& e) {
+    return store_error(e, "reading a build");
+  }
+}
+
 Result<PublishOutcome> SqliteExtensionStore::publish(std::string_view build_sid, const Actor& actor) {
   std::lock_guard lock(mutex_);
   try {

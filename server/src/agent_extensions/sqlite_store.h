@@ -49,6 +49,7 @@ class SqliteExtensionStore final : public ExtensionStore {
   Result<BuildInfo> build(std::string_view build_sid) override;
   Result<PublishOutcome> publish(std::string_view build_sid, const Actor& actor) override;
   Result<AuditPage> audit(std::uint32_t page, std::uint32_t page_size) override;
+  Result<std::vector<Extension>> build_rows(std::string_view build_sid) override;
 
   /// The schema version of the open file (PRAGMA user_version).
   int schema_version();

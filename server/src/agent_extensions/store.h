@@ -126,6 +126,15 @@ class ExtensionStore {
 
   /// The audit log, newest first; page >= 1, page_size 1–1000 (InvalidArgument otherwise).
   virtual Result<AuditPage> audit(std::uint32_t page, std::uint32_t page_size) = 0;
+
+  /// The rows of one build, as they will be published (ascending workerSid) — what the Serverless mirror
+  /// uploads (issue 10). Errors: NotFound "build ZB… not found"; stores that cannot answer it return
+  /// NotConfigured (the default), so a mirrored publish fails instead of uploading the wrong set.
+  virtual Result<std::vector<Extension>> build_rows(std::string_view build_sid) {
+    return Error{ErrorCode::NotConfigured,
+                 "this agent extensions store cannot list the rows of build " + std::string(build_sid) +
+                     " (needed by FLEXCORE_PUBLISH_ASSET=1)"};
+  }
 };
 
 }  // namespace flexcore::server::agent_extensions

@@ -6,6 +6,8 @@
 #include "iam_module.h"
 #include "insights_module.h"
 #include "segment_module.h"
+#include "sync_module.h"
+#include "serverless_module.h"
 #include "taskrouter_module.h"
 #include "voice_module.h"
 #include "calls_module.h"
@@ -111,6 +113,8 @@ Emulator::Emulator(EmulatorConfig config)
   modules_.push_back(std::move(taskrouter));
   modules_.push_back(std::move(voice));
   modules_.push_back(std::move(calls));
+  modules_.push_back(std::make_unique<SyncModule>(context));
+  modules_.push_back(std::make_unique<ServerlessModule>(context));
   for (auto& module : modules_) module->register_routes(router_, control_);
   register_control_routes();
 
