@@ -656,8 +656,17 @@ void SyncModule::services(const UpstreamRequest& request, httplib::Response& res
     res.status = 204;
     return;
   }
-  // POST: create or update. Validate everything before changing anything.
-  Service updated = service ? *service : Service{};
+  // POST: create or update. Validate everything (into a copy of the settings only) before changing anything.
+  Service updated;
+  if (service) {
+    updated.friendly_name = service->friendly_name;
+    updated.webhook_url = service->webhook_url;
+    updated.webhooks_from_rest_enabled = service->webhooks_from_rest_enabled;
+    updated.reachability_webhooks_enabled = service->reachability_webhooks_enabled;
+    updated.acl_enabled = service->acl_enabled;
+    updated.reachability_debouncing_enabled = service->reachability_debouncing_enabled;
+    updated.reachability_debouncing_window = service->reachability_debouncing_window;
+  }
   if (const auto name = form_value(request, "FriendlyName")) {
     if (name->size() > 64) return invalid_parameter(res, "FriendlyName", "Invalid parameter: FriendlyName must be at most 64 characters");
     updated.friendly_name = *name;
@@ -688,20 +697,16 @@ void SyncModule::services(const UpstreamRequest& request, httplib::Response& res
     }
     updated.reachability_debouncing_window = *parsed;
   }
-  if (service) {
-    updated.updated = Clock::now();
-    *service = std::move(updated);
-    return send_json(res, 200, service_json(*service));
-  }
-  Service& created = add_service(random_sid("IS"), "", updated.friendly_name);
-  const auto keep_sid = created.sid;
-  const auto keep_order = created.order;
-  const auto keep_created = created.created;
-  created = std::move(updated);
-  created.sid = keep_sid;
-  created.order = keep_order;
-  created.created = created.updated = keep_created;
-  send_json(res, 201, service_json(created));
+  Service& target = service ? *service : add_service(random_sid("IS"), "", updated.friendly_name);
+  target.friendly_name = updated.friendly_name;
+  target.webhook_url = updated.webhook_url;
+  target.webhooks_from_rest_enabled = updated.webhooks_from_rest_enabled;
+  target.reachability_webhooks_enabled = updated.reachability_webhooks_enabled;
+  target.acl_enabled = updated.acl_enabled;
+  target.reachability_debouncing_enabled = updated.reachability_debouncing_enabled;
+  target.reachability_debouncing_window = updated.reachability_debouncing_window;
+  if (service) target.updated = Clock::now();
+  send_json(res, service ? 200 : 201, service_json(target));
 }
 
 void SyncModule::objects(const UpstreamRequest& request, httplib::Response& res, const std::string& type, bool item) {
