@@ -350,11 +350,12 @@ TEST_CASE("live reload: reload_published installs only a changed deployed build 
   REQUIRE_FALSE(failed.ok());
   CHECK(service.live()->table.find("100") != nullptr);
   // A poller stops at once when destroyed (no hang), whatever its interval.
+  const auto logger = make_logger(env.log().sink(), "info");  // outlives both pollers
   {
-    PublishedPoller poller(service, std::chrono::milliseconds(60000), *make_logger(env.log().sink(), "info"));
+    PublishedPoller poller(service, std::chrono::milliseconds(60000), *logger);
   }
   {
-    PublishedPoller poller(service, std::chrono::milliseconds(20), *make_logger(env.log().sink(), "info"));
+    PublishedPoller poller(service, std::chrono::milliseconds(20), *logger);
     publish_rows(*writer, {row('b', "200")}, kBob);
     CHECK(wait_until([&] { return service.live()->table.find("200") != nullptr; }));
     CHECK(poller.reloads() >= 1);
