@@ -317,6 +317,9 @@ const std::vector<SettingSpec>& setting_specs() {
     s.back().default_value = "AgentExtensionsPublished";
     s.push_back(text("FLEXCORE_EXTENSIONS_SYNC_AUDIT_LIST", "Sync List of the audit log (ES… or unique name)"));
     s.back().default_value = "AgentExtensionsAudit";
+    s.push_back(integer("FLEXCORE_SYNC_RATE_PER_OBJECT", "20", 1, 20,
+                        "Sync store: this instance's reads/s and writes/s per Sync object; Twilio allows 20 per object in all, "
+                        "so with N instances set 20/N (e.g. 10 for two)"));
     s.push_back(integer("FLEXCORE_EXTENSIONS_POLL_MS", "1000", 50, 60000,
                         "Sync store: how often each instance re-reads the published document to pick up other instances' publishes (ms)"));
     // Agent extensions: Serverless mirror (issue 10)

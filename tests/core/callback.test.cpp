@@ -78,7 +78,7 @@ TEST_CASE("callback: a request with a RecordingSid becomes a voicemail with ever
             kOtherTask + R"("}})");
 }
 
-TEST_CASE("callback: a RecordingUrl without RecordingSid stays a callback; an empty RecordingSid is kept", "[core][callback]") {
+TEST_CASE("callback: a RecordingUrl without RecordingSid stays a callback, an empty RecordingSid is kept", "[core][callback]") {
   const auto url_only = nlohmann::json::parse(shape_ok(with(base(), {{"RecordingUrl", kRecordingUrl}})).attributes_json);
   CHECK(url_only["taskType"] == "callback");
   CHECK(url_only["name"] == "Callback (+15550100000)");
@@ -221,7 +221,7 @@ TEST_CASE("callback: a 100 KB transcript is cut at a UTF-8 boundary and flagged,
   CHECK(task.attributes_json.size() < 9000);
 }
 
-TEST_CASE("callback: no workflow anywhere is NotConfigured; a bad clock is refused", "[core][callback][bad-input]") {
+TEST_CASE("callback: no workflow anywhere is NotConfigured, a bad clock is refused", "[core][callback][bad-input]") {
   const auto error = shape_error(base(), ShapeOptions{kNow, "UTC", ""});
   CHECK(error.code == ErrorCode::NotConfigured);
   CHECK(error.message.find("TWILIO_FLEX_CALLBACK_WORKFLOW_SID") != std::string::npos);
@@ -337,7 +337,7 @@ TEST_CASE("requeue: the next attempt keeps the original conversation id and rece
   CHECK(second.task_type == "voicemail");
 }
 
-TEST_CASE("requeue: without a conversation id the current task SID is used; priority and deletion carried", "[core][callback][requeue]") {
+TEST_CASE("requeue: without a conversation id the current task SID is used, priority and deletion carried", "[core][callback][requeue]") {
   const std::string attributes =
       R"({"taskType":"callback","flow_execution_sid":"FW1","message":"m","callBackData":{"numberToCall":"+15550100000","numberToCallFrom":"+15550100001","attempts":"1","isDeleted":"true"},"conversations":{}})";
   const auto params = requeue_params(RequeueTask{kTask, attributes, kWorkflow, 86400, 7});

@@ -204,7 +204,7 @@ TEST_CASE("Segment identify checks the write key and body, and updates the profi
   CHECK(form->status == 400);
 }
 
-TEST_CASE("Segment track appends an event; settings and reset control the space", "[emulator][segment]") {
+TEST_CASE("Segment track appends an event, settings and reset control the space", "[emulator][segment]") {
   EmulatorProcess emulator;
   const auto settings = emulator.control("POST", "/segment/settings",
                                          json{{"spaceId", "spa_test"}, {"accessToken", "tok"}, {"writeKey", "wk"}}, 200);

@@ -101,7 +101,7 @@ TEST_CASE("the Default Service exists and services can be created, fetched, upda
   CHECK(json_of(unauthenticated)["code"] == 20003);
 }
 
-TEST_CASE("maps are addressed by SID or unique name; a duplicate unique name is 409 54301, a missing map 404 54200", "[emulator][sync]") {
+TEST_CASE("maps are addressed by SID or unique name, a duplicate unique name is 409 54301, a missing map 404 54200", "[emulator][sync]") {
   Fixture f;
   const json map = f.create_map("extensions");
   const std::string sid = map["sid"];
@@ -280,7 +280,7 @@ TEST_CASE("lists: items get increasing indexes, can be fetched, updated, deleted
   check_error(f.expect(f.get(kDefault + "/Lists/none/Items"), 404), 404, 54150);
 }
 
-TEST_CASE("rate limiting is off by default; when on, more than perSecond reads or writes on one object in a second get 429 20429", "[emulator][sync]") {
+TEST_CASE("rate limiting is off by default, when on, more than perSecond reads or writes on one object in a second get 429 20429", "[emulator][sync]") {
   Fixture f;
   f.create_map("hot");
   f.create_map("cold");

@@ -144,7 +144,7 @@ TEST_CASE("creating a task rejects bad parameters with 400 20001 naming the para
   CHECK(json_tasks.empty());
 }
 
-TEST_CASE("a workspace with several workflows requires WorkflowSid; an unknown workspace is 404", "[emulator][taskrouter]") {
+TEST_CASE("a workspace with several workflows requires WorkflowSid, an unknown workspace is 404", "[emulator][taskrouter]") {
   Fixture f;
   const auto added = f.post("/taskrouter/v1/Workspaces/" + kWorkspaceSid + "/Workflows",
                             {{"FriendlyName", "Second"}, {"Configuration", R"({"task_routing":{"filters":[]}})"}});
@@ -175,7 +175,7 @@ TEST_CASE("TaskRouter requires the account's Basic credentials", "[emulator][tas
   CHECK(f.emulator.control("GET", "/taskrouter/workspaces")["workspaces"][0]["tasks"].empty());
 }
 
-TEST_CASE("fetch carries the ETag; update with a stale If-Match is 412 and writes nothing", "[emulator][taskrouter]") {
+TEST_CASE("fetch carries the ETag, update with a stale If-Match is 412 and writes nothing", "[emulator][taskrouter]") {
   Fixture f;
   const json task = f.create({{"Attributes", R"({"a":1})"}});
   const std::string path = kTasks + "/" + task["sid"].get<std::string>();

@@ -199,7 +199,7 @@ TEST_CASE("a queue offers tasks round robin, and a task waits until a worker bec
   CHECK(offered[1]["worker_sid"] == dan["sid"]);
 }
 
-TEST_CASE("accepting a reservation assigns the task; wrapping and completing free the worker", "[emulator][taskrouter]") {
+TEST_CASE("accepting a reservation assigns the task, wrapping and completing free the worker", "[emulator][taskrouter]") {
   Fixture f;
   const json task = f.create_task({{"targetWorker", f.worker("ana")}}, 1);
   const std::string sid = task["sid"];

@@ -87,7 +87,7 @@ TEST_CASE("the customer hanging up ends the conference with the customer's call 
   CHECK(json_of(v.get(v.conference_path() + "/Participants.json"))["participants"].empty());
 }
 
-TEST_CASE("a participant without endConferenceOnExit leaving keeps the conference going; the last one ends it",
+TEST_CASE("a participant without endConferenceOnExit leaving keeps the conference going, the last one ends it",
           "[emulator][voice]") {
   Voice v;
   REQUIRE(v.control("/conferences", {{"sid", kConference}})->status == 201);
@@ -131,7 +131,7 @@ TEST_CASE("kicking a participant with DELETE and ending a conference via the API
   CHECK(conference["call_sid_ending_conference"].is_null());
 }
 
-TEST_CASE("participant updates change Muted and Hold; bad values are 400", "[emulator][voice]") {
+TEST_CASE("participant updates change Muted and Hold, bad values are 400", "[emulator][voice]") {
   Voice v;
   v.two_party_call();
   v.client.set_basic_auth(v.emulator.account_sid().c_str(), v.emulator.auth_token().c_str());

@@ -179,7 +179,7 @@ TEST_CASE("bad flags are errors and secrets have no flags", "[server][config]") 
   REQUIRE_FALSE(positional.ok());
 }
 
-TEST_CASE("TWILIO_REGION selects regional default URLs; explicit URLs still win", "[server][config]") {
+TEST_CASE("TWILIO_REGION selects regional default URLs, explicit URLs still win", "[server][config]") {
   auto ie = parse({}, {{"TWILIO_REGION", "ie1"}, {"FLEXCORE_SYNC_URL", "http://127.0.0.1:9/"}});
   REQUIRE(ie.ok());
   CHECK(ie.value().urls.iam == "https://iam.ie1.twilio.com");
@@ -194,7 +194,7 @@ TEST_CASE("TWILIO_REGION selects regional default URLs; explicit URLs still win"
   CHECK(stage.value().urls.taskrouter == "https://taskrouter.stage-us1.twilio.com");
 }
 
-TEST_CASE("CORS origins are a normalised list; * only when configured", "[server][config]") {
+TEST_CASE("CORS origins are a normalised list, * only when configured", "[server][config]") {
   auto config = parse({}, {{"FLEXCORE_CORS_ORIGINS", " https://flex.twilio.com/ ,http://localhost:3000"}});
   REQUIRE(config.ok());
   CHECK(config.value().cors_origins == std::vector<std::string>{"https://flex.twilio.com", "http://localhost:3000"});

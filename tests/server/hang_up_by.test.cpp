@@ -122,7 +122,7 @@ TEST_CASE("hang up by: the agent hangs up, the plugin's agent is kept and nothin
   CHECK(rig.scenario.attributes(call)["conversations"]["hang_up_by"] == "agent");
 }
 
-TEST_CASE("hang up by: the agent hangs up and the plugin's write is not in the event snapshot yet; the current task keeps agent",
+TEST_CASE("hang up by: the agent hangs up and the plugin's write is not in the event snapshot yet, the current task keeps agent",
           "[server][emulator][hang-up-by]") {
   Rig rig;
   const auto call = rig.scenario.start_call();

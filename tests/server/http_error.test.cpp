@@ -21,7 +21,7 @@ TEST_CASE("every ErrorCode has exactly the documented HTTP status", "[server][er
   }
 }
 
-TEST_CASE("error bodies are {error, code}; Internal adds the request id", "[server][errors]") {
+TEST_CASE("error bodies are {error, code}, Internal adds the request id", "[server][errors]") {
   for (const auto code : kAllErrorCodes) {
     const Reply reply = error_reply(Error{code, "what went wrong"}, "req-1");
     INFO(to_string(code));

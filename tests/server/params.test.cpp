@@ -54,7 +54,7 @@ TEST_CASE("non-UTF-8 parameters are rejected naming the parameter, not its value
   CHECK_THAT(name.error().message, Catch::Contains("name that is not valid UTF-8"));
 }
 
-TEST_CASE("JSON bodies parse; errors give the position and reason without the input", "[server][params]") {
+TEST_CASE("JSON bodies parse, errors give the position and reason without the input", "[server][params]") {
   auto ok = parse_json_body(R"({"Token":"abc","n":[1,2,{"k":true}]})");
   REQUIRE(ok.ok());
   CHECK(ok.value()["n"][2]["k"] == true);

@@ -212,7 +212,7 @@ TEST_CASE("role-guarded routes answer 403 PermissionDenied to other roles", "[se
   CHECK(json_of(boss)["by"] == "boss");
 }
 
-TEST_CASE("handler errors go through the table; exceptions become 500 with the request id", "[server][pipeline]") {
+TEST_CASE("handler errors go through the table, exceptions become 500 with the request id", "[server][pipeline]") {
   CapturedLog log;
   AppDeps deps = quiet_deps();
   deps.logger = make_logger(log.sink(), "info");

@@ -26,7 +26,7 @@ std::unique_ptr<RunningApp> start(std::map<std::string, std::string> env) {
 }
 }  // namespace
 
-TEST_CASE("signed form webhooks pass; wrong or missing signatures are 403", "[server][signature]") {
+TEST_CASE("signed form webhooks pass, wrong or missing signatures are 403", "[server][signature]") {
   const std::string public_url = "https://flexcore.example.com";
   auto server = start({{"AUTH_TOKEN", kAuthToken}, {"FLEXCORE_PUBLIC_URL", public_url + "/"}});
   auto client = server->client();

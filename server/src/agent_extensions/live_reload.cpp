@@ -89,8 +89,11 @@ std::function<Result<std::unique_ptr<ExtensionStore>>()> sync_store_opener(App& 
     upstream::BasicAuth credentials = config.auth_token.empty()
                                           ? upstream::BasicAuth{config.api_key, config.api_secret}
                                           : upstream::BasicAuth{config.account_sid, config.auth_token};
+    upstream::SyncClientOptions options;
+    const std::string rate = setting(app, "FLEXCORE_SYNC_RATE_PER_OBJECT");  // validated 1–20 by Config
+    if (!rate.empty()) options.rate_per_second = static_cast<double>(std::stoll(rate));
     auto client = std::make_unique<upstream::SyncClient>(app.upstream(), config.urls.sync, std::move(credentials),
-                                                         app.clock(), app.sleeper());
+                                                         app.clock(), app.sleeper(), options);
     SyncStoreNames names;
     names.service = setting(app, "FLEXCORE_SYNC_SERVICE");
     names.draft_map = setting(app, "FLEXCORE_EXTENSIONS_SYNC_MAP");

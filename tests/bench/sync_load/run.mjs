@@ -199,6 +199,8 @@ try {
       ACCOUNT_SID: account, AUTH_TOKEN: authToken, FLEXCORE_PUBLIC_URL: publicUrl,
       FLEXCORE_IAM_URL: emulator.url, FLEXCORE_SYNC_URL: `${emulator.url}/sync`,
       FLEXCORE_EXTENSIONS_STORE: 'sync', FLEXCORE_MAX_BODY_BYTES: '16777216',
+      // Two instances share Twilio's 20/s per object: each takes half (server/README.md).
+      FLEXCORE_SYNC_RATE_PER_OBJECT: process.env.BENCH_SYNC_RATE_PER_OBJECT || '10',
       FLEXCORE_DATA_DIR: path.join(work, `data-${name}`),
     }, /listening on (http:\/\/127\.0\.0\.1:\d+)/, path.join(work, `server-${name}.log`));
     children.push(server.child);
