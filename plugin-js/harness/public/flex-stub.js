@@ -300,7 +300,7 @@
       h(
         'span',
         { key: 'meta', className: 'fh-canvas-meta' },
-        task.taskChannelUniqueName + ' · ' + task.queueName + ' · ' + task.status,
+        [task.taskChannelUniqueName, task.queueName, task.status].filter(Boolean).join(' · '),
       ),
     ];
     return h('header', { className: 'fh-canvas-header' }, content.children(defaults, props));
@@ -390,7 +390,7 @@
           },
         },
         h('span', { className: 'fh-task-name', 'data-testid': 'task-list-item-title' }, channelTitle(task, name)),
-        h('span', { className: 'fh-task-meta' }, task.taskChannelUniqueName + ' · ' + task.queueName),
+        h('span', { className: 'fh-task-meta' }, [task.taskChannelUniqueName, task.queueName].filter(Boolean).join(' · ')),
       ),
       task.status === 'pending' && Flex._TaskButtons ? h(Flex._TaskButtons, { task: task, where: 'list' }) : null,
     );

@@ -117,7 +117,7 @@ async function ringAndAccept(page) {
   assert.equal((await task(taskSid)).assignment_status, 'reserved');
   const item = page.locator(`[data-testid="task-list-item"][data-task-sid="${taskSid}"]`);
   await item.waitFor();
-  assert.match(await item.textContent(), /Carol Customer/);
+  assert.match(await item.textContent(), /Carol Souza/);
   await page.locator(`[data-testid="task-accept"][data-task-sid="${taskSid}"]`).click();
   await page.locator(`[data-testid="task-canvas"][data-task-sid="${taskSid}"]`).waitFor();
   const [accepted] = await reservationsOf(taskSid);
@@ -131,7 +131,7 @@ test('an incoming call rings, the agent accepts it, hangs up (hang_up_by agent) 
   assert.match(await page.getByTestId('harness-live-worker').textContent(), new RegExp(workerSid));
   assert.equal(await page.getByTestId('task-list-item').count(), 0, 'the worker starts without tasks');
   const taskSid = await ringAndAccept(page);
-  assert.match(await page.getByTestId('task-canvas-title').textContent(), /Carol Customer/);
+  assert.match(await page.getByTestId('task-canvas-title').textContent(), /Carol Souza/);
 
   await callButton(page, 'agent-hangup');
   const wrapped = await until('the task wrapping with hang_up_by agent', async () => {
@@ -139,7 +139,7 @@ test('an incoming call rings, the agent accepts it, hangs up (hang_up_by agent) 
     const attributes = JSON.parse(t.attributes);
     return t.assignment_status === 'wrapping' && attributes.conversations?.hang_up_by === 'agent' ? attributes : undefined;
   });
-  assert.equal(wrapped.name, 'Carol Customer', 'the other attributes are kept');
+  assert.equal(wrapped.name, 'Carol Souza', 'the other attributes are kept');
   await until('task.wrapup in the events', async () => (await events()).some((e) => e.eventType === 'task.wrapup' && e.params.TaskSid === taskSid));
 
   await page.locator(`[data-testid="task-complete"][data-task-sid="${taskSid}"]`).click();
