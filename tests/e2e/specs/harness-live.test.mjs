@@ -164,6 +164,24 @@ test('the customer hangs up: the server records hang_up_by customer at wrap-up',
   await page.close();
 });
 
+test('rejecting a ringing call removes it from the list; TaskRouter does not offer it to that worker again', async () => {
+  const { page, log } = await openDesktop();
+  const taskSid = await (await callButton(page, 'incoming')).getAttribute('data-task-sid');
+  const item = page.locator(`[data-testid="task-list-item"][data-task-sid="${taskSid}"]`);
+  await item.waitFor();
+  await page.locator(`[data-testid="task-reject"][data-task-sid="${taskSid}"]`).click();
+  await item.waitFor({ state: 'detached' });
+  const [rejected] = await reservationsOf(taskSid);
+  assert.equal(rejected.reservation_status, 'rejected');
+  assert.equal((await task(taskSid)).assignment_status, 'pending', 'back in the queue, waiting for another worker');
+  assert.ok((await events()).some((e) => e.eventType === 'reservation.rejected' && e.params.TaskSid === taskSid));
+  // The caller gives up: the waiting task is canceled.
+  await emulatorControl(emulator.url, 'POST', `/calls/${taskSid}/hang-up`, { party: 'customer' });
+  assert.equal((await task(taskSid)).assignment_status, 'canceled');
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
 test('a voicemail becomes a callback task the worker accepts, with a playable recording', async () => {
   const { page, log } = await openDesktop();
   const result = await callButton(page, 'voicemail');
@@ -185,6 +203,12 @@ test('a voicemail becomes a callback task the worker accepts, with a playable re
   await until('the recording loaded', () => audio.evaluate((a) => a.readyState >= 1 && a.duration > 0));
   await audio.evaluate((a) => a.play());
   await until('the recording playing', () => audio.evaluate((a) => a.currentTime > 0));
+  // Retry Later re-queues it (WrapupTask moves the reservation to wrapping); Complete frees the worker.
+  await page.getByTestId('callback-retry-later').click();
+  await until('the voicemail task wrapping', async () => (await task(taskSid)).assignment_status === 'wrapping');
+  await page.locator(`[data-testid="task-complete"][data-task-sid="${taskSid}"]`).click();
+  await item.waitFor({ state: 'detached' });
+  assert.equal((await task(taskSid)).assignment_status, 'completed');
   assert.deepEqual(log.errors, []);
   await page.close();
 });
