@@ -8,6 +8,10 @@
 ///   GET|POST /v1/Workspaces/{WorkspaceSid}/Workflows, GET …/Workflows/{Sid}
 ///   GET|POST /v1/Workspaces/{WorkspaceSid}/TaskChannels, GET …/TaskChannels/{Sid}
 ///   GET|POST /v1/Workspaces/{WorkspaceSid}/Tasks, GET|POST|DELETE …/Tasks/{Sid}
+///   GET|POST …/Activities, GET …/Activities/{Sid}; GET|POST …/Workers, GET|POST …/Workers/{Sid};
+///   GET|POST …/TaskQueues, GET …/TaskQueues/{Sid};
+///   GET …/Tasks/{TaskSid}/Reservations, GET|POST …/Tasks/{TaskSid}/Reservations/{Sid};
+///   GET …/Workers/{WorkerSid}/Reservations, GET|POST …/Workers/{WorkerSid}/Reservations/{Sid}
 /// Control:
 ///   POST /__emulator/taskrouter/workspaces   seed a workspace with workflows and task channels
 ///   GET  /__emulator/taskrouter/workspaces   everything, tasks with parsed attributes

@@ -381,6 +381,18 @@ void TaskRouterModule::route_task(Workspace& ws, Task& task) {
     targets.insert(targets.begin(), nlohmann::json{{"known_worker_sid", "task.targetWorker"}});
     targets.insert(targets.begin() + 1, nlohmann::json{{"known_worker_sid", "task.workerSID"}});
   }
+  // The task is in the first queue its workflow names, even when a known worker takes it.
+  if (task.task_queue_sid.empty()) {
+    for (const auto& target : targets) {
+      if (!target.contains("queue") || !target["queue"].is_string()) continue;
+      const std::string wanted = target["queue"].get<std::string>();
+      const auto queue = std::find_if(ws.queues.begin(), ws.queues.end(), [&](const TaskQueue& q) { return q.sid == wanted || q.friendly_name == wanted; });
+      if (queue != ws.queues.end()) {
+        task.task_queue_sid = queue->sid;
+        break;
+      }
+    }
+  }
   const auto offerable = [&](const Worker& worker) {
     return worker_available(ws, worker) && !worker_busy(ws, worker.sid, task.task_channel_sid) &&
            task.rejected_workers.count(worker.sid) == 0;
