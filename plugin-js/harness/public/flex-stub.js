@@ -674,9 +674,13 @@
         type: 'button',
         className: 'fh-hangup',
         'data-testid': 'harness-hangup',
-        disabled: task.status === 'wrapping' || task.status === 'completed',
+        // A ringing (pending) call has no agent leg to hang up yet; a wrapped-up one has none any more.
+        disabled: task.status === 'pending' || task.status === 'wrapping' || task.status === 'completed',
         onClick: function () {
-          Actions.invokeAction('HangupCall', { task: task, sid: task.sid });
+          Actions.invokeAction('HangupCall', { task: task, sid: task.sid }).catch(function (error) {
+            // eslint-disable-next-line no-console
+            console.error('HangupCall failed', error);
+          });
         },
       },
       'Hang up',
