@@ -33,12 +33,15 @@ const FINAL_TASK = new Set(['completed', 'canceled']);
 /** The Studio Flow the harness's voicemails come from (a fixed demo SID; the server only passes it on). */
 export const HARNESS_FLEX_FLOW_SID = 'FW00000000000000000000000000000009';
 
-/** The caller of "Incoming call" unless the request names one: a demo customer with bot context (issue 5). */
+/**
+ * The caller of "Incoming call" unless the request names one: the demo data's customer carol-1001 (a Segment
+ * profile with traits and events, scripts/lib/demo-stack.mjs) with the bot context a Studio bot leaves (issue 5).
+ */
 export const DEFAULT_INCOMING_CALL = Object.freeze({
-  from: '+15550100001',
-  to: '+15550100999',
+  from: '+5581999990000',
+  to: '+15550100001',
   attributes: {
-    name: 'Carol Customer',
+    name: 'Carol Souza',
     userId: 'carol-1001',
     context: {
       intent: 'billing_question',
@@ -51,7 +54,7 @@ export const DEFAULT_INCOMING_CALL = Object.freeze({
 /** The voicemail of "Voicemail left" unless the request says otherwise. */
 export const DEFAULT_VOICEMAIL = Object.freeze({
   from: '+15550100002',
-  to: '+15550100999',
+  to: '+15550100001',
   transcription: 'Hi, this is Dan. Please call me back about my delivery.',
   durationSeconds: 4,
 });

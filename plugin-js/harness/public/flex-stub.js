@@ -334,7 +334,7 @@
       h(
         'span',
         { key: 'meta', className: 'fh-canvas-meta' },
-        task.taskChannelUniqueName + ' · ' + task.queueName + ' · ' + task.status,
+        [task.taskChannelUniqueName, task.queueName, task.status].filter(Boolean).join(' · '),
       ),
     ];
     return h('header', { className: 'fh-canvas-header' }, content.children(defaults, props));
@@ -424,7 +424,7 @@
           },
         },
         h('span', { className: 'fh-task-name', 'data-testid': 'task-list-item-title' }, channelTitle(task, name)),
-        h('span', { className: 'fh-task-meta' }, task.taskChannelUniqueName + ' · ' + task.queueName),
+        h('span', { className: 'fh-task-meta' }, [task.taskChannelUniqueName, task.queueName].filter(Boolean).join(' · ')),
       ),
       task.status === 'pending' && Flex._TaskButtons ? h(Flex._TaskButtons, { task: task, where: 'list' }) : null,
     );
@@ -708,9 +708,13 @@
         type: 'button',
         className: 'fh-hangup',
         'data-testid': 'harness-hangup',
-        disabled: task.status === 'wrapping' || task.status === 'completed',
+        // A ringing (pending) call has no agent leg to hang up yet; a wrapped-up one has none any more.
+        disabled: task.status === 'pending' || task.status === 'wrapping' || task.status === 'completed',
         onClick: function () {
-          Actions.invokeAction('HangupCall', { task: task, sid: task.sid });
+          Actions.invokeAction('HangupCall', { task: task, sid: task.sid }).catch(function (error) {
+            // eslint-disable-next-line no-console
+            console.error('HangupCall failed', error);
+          });
         },
       },
       'Hang up',
