@@ -4,7 +4,9 @@
 // worker; a call rings the agent, who sees the bot context and the Segment profile; the customer hangs up and
 // Insights gets hang_up_by customer; a voicemail arrives, the agent plays it and chooses Retry Later; the agent
 // looks up the segment IDs of the first task. Every step checks the page AND what the emulator recorded. It also
-// takes the README's screenshot (tests/e2e/screenshots/harness.png, committed).
+// takes the README's screenshot: always into artifacts/harness-journey.png (gitignored); with
+// FLEXCORE_UPDATE_SCREENSHOT=1 also into tests/e2e/screenshots/harness.png (committed, shown by the README), so a
+// normal run leaves the working tree clean.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -20,7 +22,8 @@ import { stopAll } from '../lib/process.mjs';
 import { HarnessPage } from '../pages/harness-page.mjs';
 
 const DEMO_STACK = path.join(REPO_ROOT, 'scripts', 'lib', 'demo-stack.mjs');
-const SCREENSHOT = path.join(E2E_DIR, 'screenshots', 'harness.png');
+const SCREENSHOTS = [path.join(E2E_DIR, 'artifacts', 'harness-journey.png')];
+if (process.env.FLEXCORE_UPDATE_SCREENSHOT === '1') SCREENSHOTS.push(path.join(E2E_DIR, 'screenshots', 'harness.png'));
 const EXTENSION = '1234'; // the harness agent's extension in the demo data; the Studio button asks for it
 const NEW_EXTENSION = '4711'; // free in the demo data (checked on the page first)
 const NEW_WORKER = 'WK' + '4711'.repeat(8);
@@ -148,8 +151,10 @@ test('a day on the flexcore desktop: extension, Studio lookup, a call with conte
   assert.ok((await page.getByTestId('customer-event').count()) > 0, 'Segment events shown');
   const profileCalls = await requestsSince(segmentSince, '/segment-profiles/**');
   assert.ok(profileCalls.some((r) => r.path.endsWith(`user_id:${callAttributes.userId}/traits`)), 'the server asked Segment for the caller');
-  await mkdir(path.dirname(SCREENSHOT), { recursive: true });
-  await page.screenshot({ path: SCREENSHOT });
+  for (const file of SCREENSHOTS) {
+    await mkdir(path.dirname(file), { recursive: true });
+    await page.screenshot({ path: file });
+  }
 
   // 4. The customer hangs up: the task wraps up and the server records hang_up_by customer.
   await callButton(page, 'customer-hangup');
