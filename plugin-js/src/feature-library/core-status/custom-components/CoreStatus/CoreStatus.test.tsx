@@ -16,10 +16,25 @@ it('shows the core version, the Task SID and the core verdict for a valid SID', 
   expect(core.checkSid).toHaveBeenCalledWith(VALID_TASK_SID, 'WT', 'TaskSid');
 });
 
-it("shows the core's error code and message for an invalid SID", () => {
+it("says why a SID is invalid from the core's reason, and keeps the error code as data-code", () => {
+  const core = fakeCore([], new CoreError('InvalidArgument', 'TaskSid must be a Twilio SID: …; got 11 characters', 'sid_wrong_length', { prefix: 'WT', length: '11' }));
+  render(<CoreStatus core={core} taskSid="WTnot-a-sid" serverUrl={undefined} />);
+  expect(screen.getByTestId('flexcore-task-sid-verdict')).toHaveTextContent('Not a Task SID');
+  expect(screen.getByTestId('flexcore-task-sid-verdict')).toHaveAttribute('data-code', 'InvalidArgument');
+  expect(screen.getByTestId('flexcore-task-sid-message')).toHaveTextContent(
+    'A Task SID has 34 characters ("WT" and 32 hexadecimal digits); this one has 11.',
+  );
+  expect(screen.getByTestId('flexcore-server-url')).toHaveTextContent('not configured');
+});
+
+it("falls back to the core's English message for a reason the plugin does not know (a newer core) or none", () => {
+  const { unmount } = render(
+    <CoreStatus core={fakeCore([], new CoreError('InvalidArgument', 'TaskSid: something new', 'sid_from_the_future', {}))} taskSid="WTx" serverUrl={undefined} />,
+  );
+  expect(screen.getByTestId('flexcore-task-sid-message')).toHaveTextContent('TaskSid: something new');
+  unmount();
   const core = fakeCore([], new CoreError('InvalidArgument', 'TaskSid must be a Twilio SID: WT + 32 hex digits'));
   render(<CoreStatus core={core} taskSid="WTnot-a-sid" serverUrl={undefined} />);
-  expect(screen.getByTestId('flexcore-task-sid-verdict')).toHaveTextContent('InvalidArgument');
   expect(screen.getByTestId('flexcore-task-sid-message')).toHaveTextContent('TaskSid must be a Twilio SID: WT + 32 hex digits');
   expect(screen.getByTestId('flexcore-server-url')).toHaveTextContent('not configured');
 });

@@ -7,6 +7,8 @@ import type { FlexCore } from 'flexcore';
 import { text } from '../../../../utils/strings';
 import { StringTemplates } from '../../flex-hooks/strings';
 import { checkTaskSid } from '../../taskSidCheck';
+import { TASK_SID_REASON_KEYS } from '../../reasons';
+import { problemText } from '../../../../utils/strings/problems';
 
 /** Props of {@link CoreStatus}. */
 export interface CoreStatusProps {
@@ -35,7 +37,8 @@ function Row({ label, children }: { label: string; children: React.ReactNode }):
 
 /**
  * The core status of the selected task: the core's version, the task's Task SID and the core's verdict on
- * it (valid, or the core's InvalidArgument message), and which flexcore-server the plugin is configured for.
+ * it (valid, or why not: the core's reason said in the user's language, its English message for an unknown
+ * reason; the error code stays available as the badge's data-code), and which flexcore-server the plugin is configured for.
  */
 export function CoreStatus({ core, taskSid, serverUrl, configProblems = [] }: CoreStatusProps): JSX.Element {
   const verdict = taskSid === undefined ? undefined : checkTaskSid(core, taskSid);
@@ -59,11 +62,11 @@ export function CoreStatus({ core, taskSid, serverUrl, configProblems = [] }: Co
             </Badge>
           ) : (
             <Box as="div" display="flex" flexDirection="column" rowGap="space10">
-              <Badge as="span" variant="error" data-testid="flexcore-task-sid-verdict">
-                {verdict.code}
+              <Badge as="span" variant="error" data-testid="flexcore-task-sid-verdict" data-code={verdict.code}>
+                {text(StringTemplates.InvalidTaskSid)}
               </Badge>
-              <Text as="span" data-testid="flexcore-task-sid-message">
-                {verdict.message}
+              <Text as="span" data-testid="flexcore-task-sid-message" data-reason={verdict.reason}>
+                {problemText(TASK_SID_REASON_KEYS, verdict)}
               </Text>
             </Box>
           )}

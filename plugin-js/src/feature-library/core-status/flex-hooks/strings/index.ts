@@ -14,6 +14,11 @@ export enum StringTemplates {
   Server = 'FlexcoreCoreStatusServer',
   ServerNotConfigured = 'FlexcoreCoreStatusServerNotConfigured',
   Configuration = 'FlexcoreCoreStatusConfiguration',
+  TaskSidRequired = 'FlexcoreCoreStatusTaskSidRequired',
+  TaskSidWrongLength = 'FlexcoreCoreStatusTaskSidWrongLength',
+  TaskSidWrongPrefix = 'FlexcoreCoreStatusTaskSidWrongPrefix',
+  TaskSidNotHex = 'FlexcoreCoreStatusTaskSidNotHex',
+  InvalidTaskSid = 'FlexcoreCoreStatusInvalidTaskSid',
 }
 
 /** The feature's strings table. */
@@ -30,6 +35,11 @@ export const stringHook = (): StringTable => ({
     [StringTemplates.Server]: 'flexcore-server',
     [StringTemplates.ServerNotConfigured]: 'not configured',
     [StringTemplates.Configuration]: 'Configuration',
+    [StringTemplates.TaskSidRequired]: 'The Task SID is empty.',
+    [StringTemplates.TaskSidWrongLength]: 'A Task SID has 34 characters ("{{prefix}}" and 32 hexadecimal digits); this one has {{length}}.',
+    [StringTemplates.TaskSidWrongPrefix]: 'A Task SID starts with "{{prefix}}".',
+    [StringTemplates.TaskSidNotHex]: 'After "{{prefix}}", a Task SID has only hexadecimal digits (0-9, a-f).',
+    [StringTemplates.InvalidTaskSid]: 'Not a Task SID',
   },
   'es-MX': {
     [StringTemplates.TabLabel]: 'flexcore',
@@ -43,5 +53,10 @@ export const stringHook = (): StringTable => ({
     [StringTemplates.Server]: 'flexcore-server',
     [StringTemplates.ServerNotConfigured]: 'no configurado',
     [StringTemplates.Configuration]: 'Configuración',
+    [StringTemplates.TaskSidRequired]: 'El SID de la tarea está vacío.',
+    [StringTemplates.TaskSidWrongLength]: 'Un SID de tarea tiene 34 caracteres («{{prefix}}» y 32 dígitos hexadecimales); este tiene {{length}}.',
+    [StringTemplates.TaskSidWrongPrefix]: 'Un SID de tarea empieza con «{{prefix}}».',
+    [StringTemplates.TaskSidNotHex]: 'Después de «{{prefix}}», un SID de tarea solo tiene dígitos hexadecimales (0-9, a-f).',
+    [StringTemplates.InvalidTaskSid]: 'No es un SID de tarea',
   },
 });
