@@ -16,7 +16,8 @@ import { ERROR_CODES, REASONS, SID_REASONS } from 'flexcore';
 
 import { allStringTables, registerAllStrings } from '../../test-utils/strings';
 import { EXTENSION_REASON_KEYS } from '../../feature-library/agent-extensions/reasons';
-import { TASK_SID_REASON_KEYS as STATUS_TASK_SID_REASON_KEYS } from '../../feature-library/core-status/reasons';
+import { CONFIG_REASON_KEYS, TASK_SID_REASON_KEYS as STATUS_TASK_SID_REASON_KEYS } from '../../feature-library/core-status/reasons';
+import { CONFIG_REASONS } from '../configuration';
 import { TASK_SID_REASON_KEYS as LOOKUP_TASK_SID_REASON_KEYS } from '../../feature-library/segment-lookup/reasons';
 import { problemText, SERVER_ERROR_KEYS, serverErrorText } from './problems';
 import { DEFAULT_LOCALE, matchLocale, registerStrings, resolveLocale, stringsFor, substitute, SUPPORTED_LOCALES, text } from '.';
@@ -361,6 +362,10 @@ describe("the core's reasons and the server's codes have strings", () => {
     }
     // The Worker SID field gets every reason of the SID check.
     expect(unsaid(SID_REASONS, EXTENSION_REASON_KEYS.workerSid, tables['agent-extensions'])).toEqual([]);
+  });
+
+  it("every reason of a configuration problem (the plugin's CONFIG_REASONS) is said by the flexcore tab", () => {
+    expect(unsaid(CONFIG_REASONS, CONFIG_REASON_KEYS, tables['core-status'])).toEqual([]);
   });
 
   it('every error code of flexcore-server (ERROR_CODES) has a sentence in the shared table', () => {

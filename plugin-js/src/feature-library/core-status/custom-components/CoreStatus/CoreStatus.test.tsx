@@ -4,6 +4,7 @@ import { CoreError } from 'flexcore';
 
 import { fakeCore, VALID_TASK_SID } from '../../../../test-utils/fakeCore';
 import { CoreStatus } from './CoreStatus';
+import type { ConfigProblem } from '../../../../utils/configuration';
 
 it('shows the core version, the Task SID and the core verdict for a valid SID', () => {
   const core = fakeCore([VALID_TASK_SID]);
@@ -52,6 +53,20 @@ it('lists configuration problems', () => {
     <CoreStatus core={fakeCore()} taskSid={undefined} serverUrl={undefined} configProblems={['enabled must be true or false, got "yes"']} />,
   );
   expect(screen.getByTestId('flexcore-config-problems')).toHaveTextContent('enabled must be true or false, got "yes"');
+});
+
+it("says configuration problems from their reason, and an unknown reason in the reader's English", () => {
+  const problems: ConfigProblem[] = [
+    { message: 'enabled must be true or false, got "yes"', reason: 'not_boolean', params: { key: 'enabled', got: '"yes"' } },
+    { message: 'something new is wrong', reason: 'not_yet_known' as ConfigProblem['reason'], params: { key: 'x', got: '1' } },
+  ];
+  render(<CoreStatus core={fakeCore()} taskSid={undefined} serverUrl={undefined} configProblems={problems} />);
+  const items = screen.getByTestId('flexcore-config-problems').querySelectorAll('li');
+  expect(Array.from(items).map((li) => li.textContent)).toEqual([
+    'enabled must be true or false; got "yes". The default is used.',
+    'something new is wrong',
+  ]);
+  expect(items[0]).toHaveAttribute('data-reason', 'not_boolean');
 });
 
 it('lets errors that are not CoreErrors (a broken core) reach the error boundary', () => {

@@ -7,7 +7,8 @@ import type { FlexCore } from 'flexcore';
 import { text } from '../../../../utils/strings';
 import { StringTemplates } from '../../flex-hooks/strings';
 import { checkTaskSid } from '../../taskSidCheck';
-import { TASK_SID_REASON_KEYS } from '../../reasons';
+import { CONFIG_REASON_KEYS, TASK_SID_REASON_KEYS } from '../../reasons';
+import type { ConfigProblem } from '../../../../utils/configuration';
 import { problemText } from '../../../../utils/strings/problems';
 
 /** Props of {@link CoreStatus}. */
@@ -18,8 +19,11 @@ export interface CoreStatusProps {
   taskSid: string | undefined;
   /** The configured flexcore-server base URL, or undefined when not configured. */
   serverUrl: string | undefined;
-  /** Configuration problems to show (from ui_attributes.custom_data.features.flexcore). */
-  configProblems?: string[];
+  /**
+   * Configuration problems to show (from ui_attributes.custom_data.features.flexcore): a ConfigProblem is said in the
+   * user's language from its reason (English message for an unknown one); a plain string is shown as given.
+   */
+  configProblems?: (string | ConfigProblem)[];
 }
 
 function Row({ label, children }: { label: string; children: React.ReactNode }): JSX.Element {
@@ -80,9 +84,9 @@ export function CoreStatus({ core, taskSid, serverUrl, configProblems = [] }: Co
       {configProblems.length > 0 ? (
         <Row label={text(StringTemplates.Configuration)}>
           <Box as="ul" margin="space0" paddingLeft="space50" data-testid="flexcore-config-problems">
-            {configProblems.map((problem) => (
-              <Text as="li" key={problem} color="colorTextWarning">
-                {problem}
+            {configProblems.map((problem, index) => (
+              <Text as="li" key={index} color="colorTextWarning" data-reason={typeof problem === 'string' ? undefined : problem.reason}>
+                {typeof problem === 'string' ? problem : problemText(CONFIG_REASON_KEYS, problem)}
               </Text>
             ))}
           </Box>

@@ -19,6 +19,13 @@ export enum StringTemplates {
   TaskSidWrongPrefix = 'FlexcoreCoreStatusTaskSidWrongPrefix',
   TaskSidNotHex = 'FlexcoreCoreStatusTaskSidNotHex',
   InvalidTaskSid = 'FlexcoreCoreStatusInvalidTaskSid',
+  ConfigNotObject = 'FlexcoreCoreStatusConfigNotObject',
+  ConfigNotBoolean = 'FlexcoreCoreStatusConfigNotBoolean',
+  ConfigEnvNotBoolean = 'FlexcoreCoreStatusConfigEnvNotBoolean',
+  ConfigNotUrlString = 'FlexcoreCoreStatusConfigNotUrlString',
+  ConfigNotAbsoluteUrl = 'FlexcoreCoreStatusConfigNotAbsoluteUrl',
+  ConfigNotHttp = 'FlexcoreCoreStatusConfigNotHttp',
+  ConfigNotNumber = 'FlexcoreCoreStatusConfigNotNumber',
 }
 
 /** The feature's strings table. */
@@ -40,6 +47,13 @@ export const stringHook = (): StringTable => ({
     [StringTemplates.TaskSidWrongPrefix]: 'A Task SID starts with "{{prefix}}".',
     [StringTemplates.TaskSidNotHex]: 'After "{{prefix}}", a Task SID has only hexadecimal digits (0-9, a-f).',
     [StringTemplates.InvalidTaskSid]: 'Not a Task SID',
+    [StringTemplates.ConfigNotObject]: '{{key}} must be an object; got {{got}}. The defaults are used.',
+    [StringTemplates.ConfigNotBoolean]: '{{key}} must be true or false; got {{got}}. The default is used.',
+    [StringTemplates.ConfigEnvNotBoolean]: 'The environment fallback for {{key}} must be "true" or "false"; got {{got}}.',
+    [StringTemplates.ConfigNotUrlString]: '{{key}} must be a URL (text); got {{got}}.',
+    [StringTemplates.ConfigNotAbsoluteUrl]: '{{key}} must be an absolute http(s) URL; got {{got}}.',
+    [StringTemplates.ConfigNotHttp]: '{{key}} must use http or https; got {{got}}.',
+    [StringTemplates.ConfigNotNumber]: '{{key}} must be a number; got {{got}}.',
   },
   'es-MX': {
     [StringTemplates.TabLabel]: 'flexcore',
@@ -58,5 +72,12 @@ export const stringHook = (): StringTable => ({
     [StringTemplates.TaskSidWrongPrefix]: 'Un SID de tarea empieza con «{{prefix}}».',
     [StringTemplates.TaskSidNotHex]: 'Después de «{{prefix}}», un SID de tarea solo tiene dígitos hexadecimales (0-9, a-f).',
     [StringTemplates.InvalidTaskSid]: 'No es un SID de tarea',
+    [StringTemplates.ConfigNotObject]: '{{key}} debe ser un objeto; se recibió {{got}}. Se usan los valores predeterminados.',
+    [StringTemplates.ConfigNotBoolean]: '{{key}} debe ser true o false; se recibió {{got}}. Se usa el valor predeterminado.',
+    [StringTemplates.ConfigEnvNotBoolean]: 'El valor de respaldo del entorno para {{key}} debe ser "true" o "false"; se recibió {{got}}.',
+    [StringTemplates.ConfigNotUrlString]: '{{key}} debe ser una URL (texto); se recibió {{got}}.',
+    [StringTemplates.ConfigNotAbsoluteUrl]: '{{key}} debe ser una URL http(s) absoluta; se recibió {{got}}.',
+    [StringTemplates.ConfigNotHttp]: '{{key}} debe usar http o https; se recibió {{got}}.',
+    [StringTemplates.ConfigNotNumber]: '{{key}} debe ser un número; se recibió {{got}}.',
   },
 });
