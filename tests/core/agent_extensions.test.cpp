@@ -421,7 +421,8 @@ TEST_CASE("result JSON: pages, diffs, validations and lookup tables", "[core][ag
   const json validation = json::parse(to_json(validate(row(9, "", "5"), Rows{row(1, "A", "5")})));
   CHECK(validation["entry"]["extensionNumber"] == "5");
   REQUIRE(validation["problems"].size() == 2);
-  CHECK(validation["problems"][0] == json{{"field", "workerFullName"}, {"message", "workerFullName is required"}, {"code", "InvalidArgument"}});
+  CHECK(validation["problems"][0] == json{{"field", "workerFullName"}, {"message", "workerFullName is required"}, {"code", "InvalidArgument"},
+                                             {"reason", "required"}, {"params", json::object()}});
   CHECK(validation["problems"][1]["code"] == "AlreadyExists");
   CHECK(validation["problems"][1]["conflictingWorkerSid"] == wk(1));
 

@@ -148,6 +148,7 @@ TEST_CASE("agent extensions: create, update and delete one draft row with valida
   CHECK_THAT(conflict["error"].get<std::string>(), Catch::Contains(worker('a')));
   CHECK(conflict["problems"][0]["field"] == "extensionNumber");
   CHECK(conflict["problems"][0]["conflictingWorkerSid"] == worker('a'));
+  CHECK(conflict["problems"][0]["reason"] == "taken");  // the core's machine-readable reason reaches the body
 
   CHECK(f.save(f.supervisor, "create", 'a', "555")->status == 409);  // the worker already has a row
   CHECK(f.save(f.supervisor, "update", 'z', "555")->status == 404);

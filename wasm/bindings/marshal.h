@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "flexcore/error.h"
+#include "flexcore/reason.h"
 #include "flexcore/result.h"
 
 namespace flexcore::bindings {
@@ -131,6 +132,29 @@ val guard(F&& body) noexcept {
   }
 #else
   return to_record(body());
+#endif
+}
+
+/// Adds a machine-readable reason (flexcore/reason.h) to a failed record built by guard():
+///   { ok:false, error:{ code, message, reason:"sid_wrong_length", params:{ prefix:"WT", length:"5" } } }
+/// `reason_of()` returns std::optional<Reason>; it runs only for a failed record, and a throw from it (out of
+/// memory) leaves the record as guard() built it (the English message still says what is wrong).
+template <typename F>
+void attach_reason(val& record, F&& reason_of) noexcept {
+  if (record["ok"].as<bool>()) return;
+#if defined(__cpp_exceptions)
+  try {
+#endif
+    const std::optional<Reason> reason = reason_of();
+    if (!reason) return;
+    val params = val::object();
+    for (const ReasonParam& p : reason->params) params.set(p.name, p.value);
+    val error = record["error"];
+    error.set("reason", reason->id);
+    error.set("params", params);
+#if defined(__cpp_exceptions)
+  } catch (...) {
+  }
 #endif
 }
 

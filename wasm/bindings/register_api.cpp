@@ -32,7 +32,17 @@ val is_valid_sid_js(const std::string& value, const std::string& prefix) {
 }
 
 val check_sid_js(const std::string& value, const std::string& prefix, const std::string& field) {
-  return guard([&] { return flexcore::check_sid(value, prefix, field); });
+  val record = guard([&] { return flexcore::check_sid(value, prefix, field); });
+  attach_reason(record, [&] { return flexcore::sid_reason(value, prefix); });
+  return record;
+}
+
+val reasons_js() {
+  return guard([] {
+    std::vector<std::string> ids;
+    for (std::string_view id : kAllReasons) ids.emplace_back(id);
+    return ids;
+  });
 }
 
 // Diagnostic used by the package's tests to prove guard() converts every kind of C++ failure into
@@ -60,4 +70,5 @@ EMSCRIPTEN_BINDINGS(flexcore_api) {
   emscripten::function("isValidSid", &is_valid_sid_js);
   emscripten::function("checkSid", &check_sid_js);
   emscripten::function("_guardProbe", &guard_probe_js);
+  emscripten::function("reasons", &reasons_js);
 }

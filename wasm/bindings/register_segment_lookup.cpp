@@ -20,7 +20,9 @@ val is_valid_task_sid_js(const std::string& value) {
 }
 
 val check_task_sid_js(const std::string& value) {
-  return guard([&] { return segment_lookup::check_task_sid(value); });
+  val record = guard([&] { return segment_lookup::check_task_sid(value); });
+  attach_reason(record, [&] { return segment_lookup::task_sid_reason(value); });
+  return record;
 }
 
 // The CSV arrives as UTF-8 bytes the facade wrote into the wasm heap (TextEncoder into HEAPU8):

@@ -20,6 +20,9 @@ it('renders the real core version and its verdict on a valid and an invalid Task
   expect(screen.getByTestId('flexcore-core-version')).toHaveTextContent(require('flexcore/package.json').version);
 
   rerender(<CoreStatusTabContent task={{ taskSid: 'WT123' } as never} serverUrl={undefined} />);
-  expect(screen.getByTestId('flexcore-task-sid-verdict')).toHaveTextContent('InvalidArgument');
-  expect(screen.getByTestId('flexcore-task-sid-message')).toHaveTextContent(/TaskSid/);
+  expect(screen.getByTestId('flexcore-task-sid-verdict')).toHaveTextContent('Not a Task SID');
+  expect(screen.getByTestId('flexcore-task-sid-verdict')).toHaveAttribute('data-code', 'InvalidArgument');
+  // The real core's reason (sid_wrong_length, length 5), said from the strings table.
+  expect(screen.getByTestId('flexcore-task-sid-message')).toHaveTextContent('A Task SID has 34 characters ("WT" and 32 hexadecimal digits); this one has 5.');
+  expect(screen.getByTestId('flexcore-task-sid-message')).toHaveAttribute('data-reason', 'sid_wrong_length');
 });

@@ -120,6 +120,19 @@ export class HarnessPage {
     };
   }
 
+  /**
+   * The machine-readable side of the "flexcore" tab's verdict on an invalid Task SID: the core's error code
+   * (the badge's data-code) and reason (the message's data-reason); undefined members for a valid SID.
+   */
+  async coreVerdictCodes() {
+    const s = HarnessPage.selectors;
+    const attribute = async (selector, name) => {
+      const loc = this.page.locator(selector);
+      return (await loc.count()) > 0 ? ((await loc.first().getAttribute(name)) ?? undefined) : undefined;
+    };
+    return { code: await attribute(s.verdict, 'data-code'), reason: await attribute(s.verdictMessage, 'data-reason') };
+  }
+
   /** The error Alert's text, or undefined when none is shown. */
   async alertText() {
     const alert = this.page.locator(HarnessPage.selectors.alert);

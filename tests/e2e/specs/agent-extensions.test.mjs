@@ -66,7 +66,7 @@ test('a supervisor adds, edits, filters, sorts, pages and publishes; Studio then
   await page.getByTestId('agent-extensions-worker').fill(wk(99));
   await page.getByTestId('agent-extensions-name').fill('Zoe New');
   await page.getByTestId('agent-extensions-number').fill('1e3');
-  await page.getByTestId('agent-extensions-problem-extensionNumber').filter({ hasText: "found 'e'" }).waitFor();
+  await page.getByTestId('agent-extensions-problem-extensionNumber').filter({ hasText: 'An extension has only the digits 0-9 (found e).' }).waitFor();
   await page.getByTestId('agent-extensions-number').fill('7777');
   await page.getByTestId('agent-extensions-save').click();
   await page.getByTestId('agent-extensions-panel').waitFor({ state: 'detached' });

@@ -35,13 +35,20 @@ before(async () => {
 after(() => stopAll(session, harness));
 
 /** What the node reference core says about a SID: {verdict, message} as the panel renders them. */
+// The verdict the tab must show for `taskSid`, from the same core in node: valid, or "Not a Task SID" with the
+// core's error code and reason (the message is the plugin's sentence for that reason, checked below).
 function expectedVerdict(taskSid) {
   try {
     reference.checkSid(taskSid, 'WT', 'TaskSid');
-    return { verdict: 'Valid Task SID', message: undefined };
+    return { verdict: 'Valid Task SID', code: undefined, reason: undefined };
   } catch (error) {
-    return { verdict: error.code, message: error.message };
+    return { verdict: 'Not a Task SID', code: error.code, reason: error.reason };
   }
+}
+
+async function shownVerdict(harnessPage) {
+  const { verdict } = await harnessPage.coreStatus();
+  return { verdict, ...(await harnessPage.coreVerdictCodes()) };
 }
 
 async function openHarness(params) {
@@ -68,21 +75,23 @@ test('the flexcore tab shows values computed by the wasm core inside the page', 
   const valid = await harnessPage.coreStatus();
   assert.equal(valid.version, reference.version);
   assert.equal(valid.taskSid, VALID_TASK);
-  assert.deepEqual({ verdict: valid.verdict, message: valid.message }, expectedVerdict(VALID_TASK));
+  assert.deepEqual(await shownVerdict(harnessPage), expectedVerdict(VALID_TASK));
+  assert.equal(valid.message, undefined);
   assert.equal(valid.verdict, 'Valid Task SID');
   assert.equal(valid.serverUrl, 'not configured');
 
   // Selecting another task re-renders the open tab with the core's verdict on the new SID.
   await harnessPage.selectTask(CHAT_TASK);
-  assert.deepEqual(await harnessPage.coreStatus().then(({ verdict, message }) => ({ verdict, message })), expectedVerdict(CHAT_TASK));
+  assert.deepEqual(await shownVerdict(harnessPage), expectedVerdict(CHAT_TASK));
 
   await harnessPage.selectTask(MALFORMED_TASK);
   const malformed = await harnessPage.coreStatus();
   const expected = expectedVerdict(MALFORMED_TASK);
-  assert.equal(expected.verdict, 'InvalidArgument');
+  assert.deepEqual(expected, { verdict: 'Not a Task SID', code: 'InvalidArgument', reason: 'sid_not_hex' });
   assert.equal(malformed.taskSid, MALFORMED_TASK);
-  assert.deepEqual({ verdict: malformed.verdict, message: malformed.message }, expected);
-  assert.match(malformed.message, /TaskSid/);
+  assert.deepEqual(await shownVerdict(harnessPage), expected);
+  // The core's reason said from the plugin's strings table (not the core's English message).
+  assert.equal(malformed.message, 'After "WT", a Task SID has only hexadecimal digits (0-9, a-f).');
 
   // The core arrived inside the plugin bundle: no separate .wasm (or any other file) was fetched.
   const paths = [...new Set(harnessPage.requests.map((u) => u.pathname))].sort();
@@ -103,7 +112,7 @@ test('a task can be opened straight on the flexcore tab (?task=&tab=), as the de
   assert.equal(await ctx.harnessPage.waitForCore(), 'ready');
   const status = await ctx.harnessPage.coreStatus();
   assert.equal(status.taskSid, MALFORMED_TASK);
-  assert.deepEqual({ verdict: status.verdict, message: status.message }, expectedVerdict(MALFORMED_TASK));
+  assert.deepEqual(await shownVerdict(ctx.harnessPage), expectedVerdict(MALFORMED_TASK));
   assertCleanPage(ctx);
   await ctx.page.close();
 });

@@ -90,7 +90,8 @@ test('typing a Task SID in the panel shows the segment IDs served by flexcore-se
   assert.equal(await page.locator('[data-testid="segment-lookup-empty"]').textContent(), 'No segments found');
 
   await lookup(page, UNKNOWN_SID);
-  assert.match(await page.locator('[data-testid="segment-lookup-error"]').textContent(), /^Error: External ID 'WTf+' not found in Flex Insights/);
+  // flexcore-server's 404 (code NotFound) said in the agent's language by the panel's own sentence.
+  assert.match(await page.locator('[data-testid="segment-lookup-error"]').textContent(), /^Error: This task was not found in Flex Insights\. It may not be indexed yet/);
 
   assert.deepEqual(log.errors, []);
   assert.deepEqual(harnessPage.blockedRequests, []);
@@ -101,7 +102,11 @@ test('a malformed Task SID is refused by the core in the page without calling th
   const { page, harnessPage } = await openPanel();
   await emulatorControl(emulator.url, 'DELETE', '/requests', undefined, 204);
   await lookup(page, 'WT123<b>');
-  assert.match(await page.locator('[data-testid="segment-lookup-error"]').textContent(), /^Error: .*TaskSid/);
+  // The core's reason (sid_wrong_length, 8 characters) said from the panel's strings table, as plain text.
+  assert.equal(
+    await page.locator('[data-testid="segment-lookup-error"]').textContent(),
+    'Error: A Task SID has 34 characters ("WT" and 32 hexadecimal digits); this one has 8.',
+  );
   const { requests } = await emulatorControl(emulator.url, 'GET', '/requests');
   assert.deepEqual(requests, []);
 

@@ -18,6 +18,7 @@ import { HarnessPage } from '../pages/harness-page.mjs';
 
 const ALICE = 'WT0a1b2c3d4e5f60718293a4b5c6d7e8f9'; // fixtures/tasks.json: voice task, valid Task SID
 const CAROL = 'WTc0ffee00c0ffee00c0ffee00c0ffee00'; // fixtures/tasks.json: chat task with a bot context
+const MALFORMED = 'WT0123456789abcdef0123456789ABCDEZ'; // fixtures/tasks.json: ends in Z, not a Task SID
 const VOICEMAIL = 'WT5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a'; // added below: a voicemail task (callback-and-voicemail)
 
 let session;
@@ -97,6 +98,14 @@ test('the language switch turns every feature of the plugin to Spanish, and back
   assert.equal(await textOf(page, '[data-testid="segment-lookup-button"]'), 'Buscar');
   assert.equal(await page.locator('[data-testid="segment-lookup-input"]').getAttribute('placeholder'), 'Ingrese el SID de la tarea');
   assert.equal(await textOf(page, 'label[for="flexcore-segment-lookup-task-sid"]'), 'SID de la tarea');
+  // The core's reason for refusing a typed Task SID, said in Spanish (the core decides what is wrong).
+  await page.locator('[data-testid="segment-lookup-input"]').fill('WT123');
+  await page.locator('[data-testid="segment-lookup-button"]').click();
+  await page.locator('[data-testid="segment-lookup-error"]').waitFor();
+  assert.equal(
+    await textOf(page, '[data-testid="segment-lookup-error"]'),
+    'Error: Un SID de tarea tiene 34 caracteres («WT» y 32 dígitos hexadecimales); este tiene 5.',
+  );
 
   // core-status: the "flexcore" tab of a task, with the core's verdict
   await harnessPage.selectTask(ALICE);
@@ -107,6 +116,14 @@ test('the language switch turns every feature of the plugin to Spanish, and back
   assert.equal(await textOf(page, '[data-testid="flexcore-task-sid-verdict"]'), 'SID de tarea válido');
   assert.equal(await textOf(page, '[data-testid="flexcore-server-url"]'), 'no configurado');
   assert.ok((await page.locator('[data-testid="flexcore-core-status"]').textContent()).includes('Versión del núcleo'));
+  // A task whose SID is not a Task SID: the verdict and the core's reason (sid_not_hex) in Spanish.
+  await harnessPage.selectTask(MALFORMED);
+  await page.locator('[data-testid="flexcore-task-sid-message"]').waitFor();
+  assert.equal(await textOf(page, '[data-testid="flexcore-task-sid-verdict"]'), 'No es un SID de tarea');
+  assert.equal(
+    await textOf(page, '[data-testid="flexcore-task-sid-message"]'),
+    'Después de «WT», un SID de tarea solo tiene dígitos hexadecimales (0-9, a-f).',
+  );
 
   // customer-context: the "Cliente" tab of the task with a bot context
   await harnessPage.selectTask(CAROL);

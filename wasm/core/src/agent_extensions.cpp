@@ -194,36 +194,43 @@ Result<Validation> validate_extension(const Extension& entry, const std::vector<
   v.entry = entry;
   v.entry.worker_full_name = std::string(trim(entry.worker_full_name));
   v.entry.extension_number = std::string(trim(entry.extension_number));
-  auto problem = [&](const char* field, std::string message, ErrorCode code = ErrorCode::InvalidArgument,
+  auto problem = [&](const char* field, std::string message, Reason reason, ErrorCode code = ErrorCode::InvalidArgument,
                      std::string other = {}) {
-    v.problems.push_back(Problem{field, std::move(message), code, std::move(other)});
+    v.problems.push_back(Problem{field, std::move(message), code, std::move(other), std::move(reason)});
   };
+  auto count = [](std::size_t n) { return std::to_string(n); };
 
   const std::string& name = v.entry.worker_full_name;
   if (name.empty()) {
-    problem("workerFullName", "workerFullName is required");
+    problem("workerFullName", "workerFullName is required", Reason{"required", {}});
   } else if (!tx::is_valid_utf8(name)) {
-    problem("workerFullName", "workerFullName must be valid UTF-8");
+    problem("workerFullName", "workerFullName must be valid UTF-8", Reason{"invalid_utf8", {}});
   } else if (has_control(name)) {
-    problem("workerFullName", "workerFullName must not contain control characters");
+    problem("workerFullName", "workerFullName must not contain control characters", Reason{"control_character", {}});
   } else if (const std::size_t length = tx::code_points(name); length > options.max_name_length) {
-    problem("workerFullName", "workerFullName must be at most " + std::to_string(options.max_name_length) +
-                                  " characters, got " + std::to_string(length));
+    problem("workerFullName",
+            "workerFullName must be at most " + count(options.max_name_length) + " characters, got " + count(length),
+            Reason{"too_long", {{"maxLength", count(options.max_name_length)}, {"length", count(length)}}});
   }
 
   const std::string& number = v.entry.extension_number;
   bool number_ok = false;
   if (number.empty()) {
-    problem("extensionNumber", "extensionNumber is required");
+    problem("extensionNumber", "extensionNumber is required", Reason{"required", {}});
   } else if (const std::size_t bad = number.find_first_not_of("0123456789"); bad != std::string::npos) {
-    problem("extensionNumber",
-            "extensionNumber must contain only the digits 0-9 (found " + describe_character(number, bad) + ")");
+    std::string character = describe_character(number, bad);
+    problem("extensionNumber", "extensionNumber must contain only the digits 0-9 (found " + character + ")",
+            Reason{"not_digits", {{"character", character.front() == '\'' ? character.substr(1, 1) : character}}});
   } else if (number.size() < options.min_digits || number.size() > options.max_digits) {
-    problem("extensionNumber", "extensionNumber must have " +
-                                   (options.min_digits == options.max_digits
-                                        ? std::to_string(options.min_digits)
-                                        : std::to_string(options.min_digits) + " to " + std::to_string(options.max_digits)) +
-                                   " digits, got " + std::to_string(number.size()));
+    problem("extensionNumber",
+            "extensionNumber must have " +
+                (options.min_digits == options.max_digits ? count(options.min_digits)
+                                                          : count(options.min_digits) + " to " + count(options.max_digits)) +
+                " digits, got " + count(number.size()),
+            Reason{number.size() < options.min_digits ? "too_few_digits" : "too_many_digits",
+                   {{"minDigits", count(options.min_digits)},
+                    {"maxDigits", count(options.max_digits)},
+                    {"digits", count(number.size())}}});
   } else {
     number_ok = true;
   }
@@ -232,6 +239,10 @@ Result<Validation> validate_extension(const Extension& entry, const std::vector<
       if (other.worker_sid != v.entry.worker_sid && trim(other.extension_number) == number) {
         std::string who = other.worker_full_name.empty() ? other.worker_sid : other.worker_full_name + " (" + other.worker_sid + ")";
         problem("extensionNumber", "extensionNumber " + number + " is already assigned to " + who,
+                Reason{"taken",
+                       {{"extensionNumber", number},
+                        {"conflictingWorkerSid", other.worker_sid},
+                        {"conflictingWorkerName", other.worker_full_name}}},
                 ErrorCode::AlreadyExists, other.worker_sid);
         break;
       }
@@ -239,9 +250,9 @@ Result<Validation> validate_extension(const Extension& entry, const std::vector<
   }
 
   if (v.entry.worker_sid.empty()) {
-    problem("workerSid", "workerSid is required");
+    problem("workerSid", "workerSid is required", Reason{"required", {}});
   } else if (auto sid = check_sid(v.entry.worker_sid, "WK", "workerSid"); !sid.ok()) {
-    problem("workerSid", sid.error().message);
+    problem("workerSid", sid.error().message, *sid_reason(v.entry.worker_sid, "WK"));
   }
   return v;
 }
@@ -658,7 +669,16 @@ std::string to_json(const Validation& validation) {
       out += ",\"conflictingWorkerSid\":";
       write_string(out, p.conflicting_worker_sid);
     }
-    out += '}';
+    out += ",\"reason\":";
+    write_string(out, p.reason.id);
+    out += ",\"params\":{";
+    for (std::size_t k = 0; k < p.reason.params.size(); ++k) {
+      if (k) out += ',';
+      write_string(out, p.reason.params[k].name);
+      out += ':';
+      write_string(out, p.reason.params[k].value);
+    }
+    out += "}}";
   }
   out += "]}";
   return out;

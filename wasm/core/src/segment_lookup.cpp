@@ -27,6 +27,8 @@ const std::string* string_at(const json& document, std::initializer_list<const c
 
 bool is_valid_task_sid(std::string_view value) noexcept { return is_valid_sid(value, "WT"); }
 
+std::optional<Reason> task_sid_reason(std::string_view raw) { return sid_reason(trim(raw), "WT"); }
+
 Result<std::string> check_task_sid(std::string_view raw) {
   const std::string_view value = trim(raw);
   if (value.empty()) return Result<std::string>::failure(ErrorCode::InvalidArgument, "TaskSid is required");

@@ -15,12 +15,10 @@ constexpr bool is_space(char c) noexcept {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-std::string describe(std::string_view value, std::string_view prefix) {
-  if (value.empty()) return "got an empty value";
-  if (value.size() != kSidLength) {
-    return "got " + std::to_string(value.size()) + " characters";
-  }
-  if (value.substr(0, 2) != prefix) return "the value does not start with \"" + std::string(prefix) + "\"";
+std::string describe(const Reason& reason) {
+  if (reason.id == "required") return "got an empty value";
+  if (reason.id == "sid_wrong_length") return "got " + std::string(reason.param("length")) + " characters";
+  if (reason.id == "sid_wrong_prefix") return "the value does not start with \"" + std::string(reason.param("prefix")) + "\"";
   return "the value contains a character that is not a hex digit";
 }
 
@@ -36,13 +34,24 @@ bool is_valid_sid(std::string_view value, std::string_view prefix) noexcept {
   return true;
 }
 
+std::optional<Reason> sid_reason(std::string_view value, std::string_view prefix) {
+  if (is_valid_sid(value, prefix)) return std::nullopt;
+  if (value.empty()) return Reason{"required", {}};
+  if (value.size() != kSidLength) {
+    return Reason{"sid_wrong_length", {{"prefix", std::string(prefix)}, {"length", std::to_string(value.size())}}};
+  }
+  if (value.substr(0, 2) != prefix) return Reason{"sid_wrong_prefix", {{"prefix", std::string(prefix)}}};
+  return Reason{"sid_not_hex", {{"prefix", std::string(prefix)}}};
+}
+
 Result<std::string> check_sid(std::string_view value, std::string_view prefix, std::string_view field) {
-  if (is_valid_sid(value, prefix)) return std::string(value);
+  const std::optional<Reason> reason = sid_reason(value, prefix);
+  if (!reason) return std::string(value);
   std::string message(field);
   message += " must be a Twilio SID: \"";
   message += prefix;
   message += "\" followed by 32 hex digits (34 characters); ";
-  message += describe(value, prefix);
+  message += describe(*reason);
   return Result<std::string>::failure(ErrorCode::InvalidArgument, std::move(message));
 }
 

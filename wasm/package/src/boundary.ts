@@ -8,13 +8,14 @@ import type { RawResult } from './raw.js';
 
 /**
  * Turns a raw result record into its value, or throws the {@link CoreError} it carries.
- * An unknown code (a module newer than this facade) becomes `Internal`, keeping the message.
+ * An unknown code (a module newer than this facade) becomes `Internal`, keeping the message. A machine-readable
+ * `reason` and its `params` (reasons.ts) pass through when the record has them.
  */
 export function unwrap<T>(result: RawResult<T>): T {
   if (result.ok) return result.value;
   const code: ErrorCode = isErrorCode(result.error.code) ? result.error.code : 'Internal';
   const message = code === result.error.code ? result.error.message : `${result.error.code}: ${result.error.message}`;
-  throw new CoreError(code, message);
+  throw new CoreError(code, message, result.error.reason, result.error.params);
 }
 
 /** `value` if it is a string, else CoreError InvalidArgument naming `name` (embind would throw a bare TypeError). */

@@ -36,11 +36,22 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export class CoreError extends Error {
   /** Why the call failed. */
   readonly code: ErrorCode;
+  /**
+   * What exactly is wrong, machine-readable, when the core says so (`checkSid`, `checkTaskSid`): a reason id of
+   * reasons.ts `REASONS` (or a newer id this package does not list yet); undefined otherwise.
+   */
+  readonly reason?: string;
+  /** The reason's parameters (e.g. `{ prefix: 'WT', length: '5' }`); `{}` when it has none; undefined without a reason. */
+  readonly params?: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, reason?: string, params?: Readonly<Record<string, string>>) {
     super(message);
     this.name = 'CoreError';
     this.code = code;
+    if (reason !== undefined) {
+      this.reason = reason;
+      this.params = params ?? {};
+    }
     // ES2017 output: keep instanceof working for subclasses of Error.
     Object.setPrototypeOf(this, new.target.prototype);
   }

@@ -21,6 +21,8 @@ import { loadRawCore, resetRawCore, type LoadOptions, type RawModule } from './l
 export { unwrap } from './boundary.js';
 export { CoreError, CoreLoadError, ERROR_CODES, isErrorCode } from './errors.js';
 export type { ErrorCode } from './errors.js';
+export { REASONS, SID_REASONS, isReason } from './reasons.js';
+export type { Reason, ReasonParams, SidReason } from './reasons.js';
 export type { LoadOptions } from './load.js';
 export type { SegmentLookupApi } from './features/segment-lookup.js';
 export type { Attributes, HangUpByApi, HangUpByDecision, HangUpByEvent, HangUpByReason } from './features/hang-up-by.js';
@@ -80,6 +82,13 @@ export interface FoundationApi {
 
   /** The error codes the loaded module knows, in declaration order (equals {@link ERROR_CODES}). */
   errorCodes(): ErrorCode[];
+
+  /**
+   * The reason ids the loaded module can attach to a problem (`CoreError.reason`, `ExtensionProblem.reason`), in
+   * declaration order; equals {@link REASONS} for this package's module.
+   * @see wasm/core/include/flexcore/reason.h kAllReasons
+   */
+  reasons(): string[];
 }
 
 /** The loaded core: every feature's functions on one object. Obtain it with {@link loadCore}. */
@@ -92,6 +101,7 @@ function bindFoundation(raw: RawModule): FoundationApi {
     checkSid: (value, prefix, field) =>
       unwrap(raw.checkSid(requireString(value, 'value'), requireString(prefix, 'prefix'), requireString(field, 'field'))),
     errorCodes: () => unwrap(raw.errorCodes()).map((name) => (isErrorCode(name) ? name : 'Internal')),
+    reasons: () => unwrap(raw.reasons()),
   };
 }
 

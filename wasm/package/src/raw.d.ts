@@ -10,6 +10,10 @@ export interface RawError {
   /** A flexcore::ErrorCode enumerator name, e.g. "InvalidArgument". */
   code: string;
   message: string;
+  /** A flexcore::kAllReasons id, for the calls that attach one (marshal.h attach_reason). */
+  reason?: string;
+  /** The reason's parameters by name. */
+  params?: Record<string, string>;
 }
 
 /** What every bound function returns: a value or an error record, never a thrown C++ exception. @internal */
@@ -27,20 +31,22 @@ export interface RawCore {
   errorCodes(): RawResult<string[]>;
   /** flexcore::is_valid_sid(value, prefix). @see wasm/core/include/flexcore/sid.h */
   isValidSid(value: string, prefix: string): RawResult<boolean>;
-  /** flexcore::check_sid(value, prefix, field): the value, or InvalidArgument. @see sid.h */
+  /** flexcore::check_sid(value, prefix, field): the value, or InvalidArgument with sid_reason's reason. @see sid.h */
   checkSid(value: string, prefix: string, field: string): RawResult<string>;
   /**
    * Diagnostic: makes guard() handle one kind of failure ("ok" | "error" | "bad_alloc" | "exception" |
    * "unknown"), so tests prove no C++ exception escapes into JS.
    */
   _guardProbe(kind: string): RawResult<string>;
+  /** Every flexcore::kAllReasons id in declaration order. @see wasm/core/include/flexcore/reason.h */
+  reasons(): RawResult<string[]>;
 }
 
 /** Segment lookup (wasm/bindings/register_segment_lookup.cpp). @internal */
 export interface RawSegmentLookup {
   /** segment_lookup::is_valid_task_sid(value). @see wasm/core/include/flexcore/segment_lookup.h */
   isValidTaskSid(value: string): RawResult<boolean>;
-  /** segment_lookup::check_task_sid(raw): the trimmed Task SID, or InvalidArgument. @see segment_lookup.h */
+  /** segment_lookup::check_task_sid(raw): the trimmed Task SID, or InvalidArgument with task_sid_reason's reason. @see segment_lookup.h */
   checkTaskSid(value: string): RawResult<string>;
   /**
    * segment_lookup::parse_segment_csv over UTF-8 bytes at heap offset `address` (`length` bytes) that the

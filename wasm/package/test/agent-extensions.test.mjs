@@ -34,7 +34,8 @@ test('validateExtension: a duplicate held by another worker is AlreadyExists; ow
   const core = await loadCore();
   const existing = [row(1, 'Jane Doe', '1234'), row(2, 'John', '42')];
   assert.deepEqual(core.validateExtension(row(9, 'New', '1234'), existing).problems, [
-    { field: 'extensionNumber', message: `extensionNumber 1234 is already assigned to Jane Doe (${wk(1)})`, code: 'AlreadyExists', conflictingWorkerSid: wk(1) },
+    { field: 'extensionNumber', message: `extensionNumber 1234 is already assigned to Jane Doe (${wk(1)})`, code: 'AlreadyExists', conflictingWorkerSid: wk(1),
+      reason: 'taken', params: { extensionNumber: '1234', conflictingWorkerSid: wk(1), conflictingWorkerName: 'Jane Doe' } },
   ]);
   assert.deepEqual(core.validateExtension(row(1, 'Jane D.', '1234'), existing).problems, []);
   assert.deepEqual(core.validateExtension(row(9, 'New', '042'), JSON.stringify(existing)).problems, []);

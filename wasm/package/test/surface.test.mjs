@@ -27,7 +27,7 @@ function declaredFunctions() {
 
 test('raw.d.ts declares at least the foundation functions', () => {
   const declared = declaredFunctions();
-  for (const name of ['version', 'errorCodes', 'isValidSid', 'checkSid', '_guardProbe', 'isValidTaskSid', 'checkTaskSid', '_parseSegmentCsv', '_decideHangUpBy', '_mergeConversations', '_agentHangUpAttributes', '_contextRows', '_traitRows', '_eventRows', 'displayTimestamp', 'normalizeProfileIdentifier', 'profilePath', '_validateExtension', '_queryExtensions', '_diffExtensions', '_buildLookupTable', '_shapeCallbackTask', '_callbackView', '_requeueParams', '_outboundCallAttributes', 'maxAttemptsFromConfig']) {
+  for (const name of ['version', 'errorCodes', 'isValidSid', 'checkSid', '_guardProbe', 'reasons', 'isValidTaskSid', 'checkTaskSid', '_parseSegmentCsv', '_decideHangUpBy', '_mergeConversations', '_agentHangUpAttributes', '_contextRows', '_traitRows', '_eventRows', 'displayTimestamp', 'normalizeProfileIdentifier', 'profilePath', '_validateExtension', '_queryExtensions', '_diffExtensions', '_buildLookupTable', '_shapeCallbackTask', '_callbackView', '_requeueParams', '_outboundCallAttributes', 'maxAttemptsFromConfig']) {
     assert.ok(declared.has(name), `RawCore declares ${name}`);
   }
 });

@@ -1,5 +1,6 @@
 // Compile-only type tests (tsc --noEmit): the public declarations say what the facade does.
 import { loadCore, CoreError, CoreLoadError, ERROR_CODES, type ErrorCode, type FlexCore } from '../dist/types/index';
+import { REASONS, SID_REASONS, type Reason, type SidReason } from '../dist/types/index';
 import type {
   ContextRow,
   ContextValueKind,
@@ -18,12 +19,25 @@ async function check(): Promise<void> {
   const version: string = core.version;
   const codes: ErrorCode[] = core.errorCodes();
   const first: ErrorCode = ERROR_CODES[0];
+  const reasons: string[] = core.reasons();
+  const firstReason: Reason = REASONS[0];
+  const sidReason: SidReason = SID_REASONS[1];
+  // @ts-expect-error a SID check never gives 'taken'
+  const notSid: SidReason = 'taken';
+  void reasons;
+  void firstReason;
+  void sidReason;
+  void notSid;
   try {
     core.checkSid('x', 'WT', 'TaskSid');
   } catch (e) {
     if (e instanceof CoreError) {
       const code: ErrorCode = e.code;
       void code;
+      const reason: string | undefined = e.reason;
+      const params: Readonly<Record<string, string>> | undefined = e.params;
+      void reason;
+      void params;
     }
     if (e instanceof CoreLoadError) void e.cause;
   }

@@ -112,7 +112,7 @@ describe('AgentExtensionsView', () => {
     fireEvent.change(screen.getByTestId('agent-extensions-worker'), { target: { value: wk(2) } });
     fireEvent.change(screen.getByTestId('agent-extensions-name'), { target: { value: 'John' } });
     fireEvent.change(screen.getByTestId('agent-extensions-number'), { target: { value: '1e3' } });
-    expect(screen.getByTestId('agent-extensions-problem-extensionNumber')).toHaveTextContent("extensionNumber must contain only the digits 0-9 (found 'e')");
+    expect(screen.getByTestId('agent-extensions-problem-extensionNumber')).toHaveTextContent('An extension has only the digits 0-9 (found e).');
     expect(screen.getByTestId('agent-extensions-save')).toBeDisabled();
     fireEvent.change(screen.getByTestId('agent-extensions-number'), { target: { value: '100' } });
     expect(screen.getByTestId('agent-extensions-problem-extensionNumber')).toHaveTextContent(wk(1));

@@ -5,6 +5,7 @@
 import type { StoredExtensionRow } from 'flexcore';
 
 import { text as localized } from '../../utils/strings';
+import { serverErrorText } from '../../utils/strings/problems';
 import { StringTemplates } from './flex-hooks/strings';
 
 /** `/admin/list`: the published set, its version and the draft rows (with updatedBy / updatedAt). */
@@ -22,13 +23,18 @@ export interface ExtensionsList {
 /** A draft row edit (/admin/extensions). */
 export type DraftAction = 'create' | 'update' | 'delete';
 
-/** An error answer of flexcore-server: HTTP status, `code` and `error` message, and validation problems. */
+/**
+ * An error answer of flexcore-server: HTTP status, `code`, the message to show (in the user's language: see
+ * {@link serverApi}), validation problems (each with the core's reason and params), and the server's own English
+ * `error` text as `serverMessage`.
+ */
 export class ServerError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly problems: { field: string; message: string; code: string }[] = [],
+    readonly problems: { field: string; message: string; code: string; reason?: string; params?: Record<string, string> }[] = [],
+    readonly serverMessage: string = message,
   ) {
     super(message);
     this.name = 'ServerError';
@@ -58,7 +64,9 @@ type FetchLike = (url: string, init: { method: string; headers: Record<string, s
  * The HTTP client: POST `<serverUrl><path>` with a JSON body carrying `Token` (upstream-contracts 1.1).
  * @param serverUrl flexcore-server base URL without a trailing slash
  * @param token returns the current Flex token (it is refreshed by Flex)
- * @throws {ServerError} for every non-2xx answer (status 0 when the server cannot be reached)
+ * @throws {ServerError} for every non-2xx answer (status 0 when the server cannot be reached); its message is the
+ *   sentence for the answer's `code` in the user's language, with the server's message where it adds information
+ *   (utils/strings/problems serverErrorText)
  */
 export function serverApi(serverUrl: string, token: () => string, fetchImpl: FetchLike = (u, i) => fetch(u, i)): ExtensionsApi {
   async function call<T>(path: string, body: Record<string, unknown>): Promise<T> {
@@ -81,7 +89,14 @@ export function serverApi(serverUrl: string, token: () => string, fetchImpl: Fet
     }
     if (!response.ok) {
       const e = (parsed ?? {}) as { error?: string; code?: string; problems?: ServerError['problems'] };
-      throw new ServerError(response.status, e.code ?? 'Error', e.error ?? (text || `HTTP ${response.status}`), e.problems ?? []);
+      const serverMessage = e.error ?? text;
+      throw new ServerError(
+        response.status,
+        e.code ?? 'Error',
+        serverErrorText({ status: response.status, code: e.code, message: serverMessage }),
+        e.problems ?? [],
+        serverMessage,
+      );
     }
     return parsed as T;
   }

@@ -273,7 +273,7 @@ describe('Retry Later', () => {
     flexMock.Actions.invokeAction.mockClear();
     const failing = fakeFetch([{ status: 400, body: { success: false, message: 'TaskRouter said no' } }]);
     expect(await retryLater(env({ fetch: failing.fn }), voicemailTask())).toBeUndefined();
-    expect(flexMock.Notifications.shown.at(-1)).toEqual({ id: NOTIFICATIONS.error, context: { error: 'TaskRouter said no' } });
+    expect(flexMock.Notifications.shown.at(-1)).toEqual({ id: NOTIFICATIONS.error, context: { error: 'flexcore-server rejected the request as invalid. (detail: TaskRouter said no)' } });
     expect(flexMock.Actions.invokeAction).not.toHaveBeenCalled();
   });
 

@@ -7,6 +7,7 @@ import type { FlexCore } from 'flexcore';
 
 import { logger } from '../../utils/logger';
 import { text } from '../../utils/strings';
+import { serverErrorText } from '../../utils/strings/problems';
 import { NOTIFICATIONS } from './flex-hooks/notifications/Notifications';
 import { StringTemplates } from './flex-hooks/strings';
 import { rememberPlacedReservation } from './state';
@@ -81,10 +82,15 @@ export async function placeCall(env: CallbackEnv, task: CallbackTaskLike): Promi
   return false;
 }
 
-/** Why a re-queue failed, for the notification. */
+/**
+ * Why a re-queue failed, for the notification, in the user's language: the sentence for the body's `code`
+ * (`{"success":false,"message","code"}`), with the server's message where it adds information (serverErrorText).
+ */
 function describe(status: number, body: unknown): string {
-  const message = (body as { message?: unknown } | null)?.message;
-  return typeof message === 'string' && message !== '' ? message : text(StringTemplates.ServerAnswered, { status });
+  const record = (body ?? {}) as { message?: unknown; code?: unknown };
+  const message = typeof record.message === 'string' ? record.message : '';
+  const code = typeof record.code === 'string' ? record.code : undefined;
+  return message === '' && code === undefined ? text(StringTemplates.ServerAnswered, { status }) : serverErrorText({ status, code, message });
 }
 
 /**

@@ -16,19 +16,23 @@ describe('classifyPersonaAnswer', () => {
   it('maps 404 to no-profile and 503 NotConfigured to not-configured', () => {
     expect(classifyPersonaAnswer(404, '{"error":"No Segment profile for user_id:x","statusCode":404}')).toEqual({
       state: 'no-profile',
-      message: 'No Segment profile for user_id:x',
+      message: 'flexcore-server did not find what was asked for. (detail: No Segment profile for user_id:x)',
     });
     expect(classifyPersonaAnswer(503, '{"error":"not configured: set SEGMENT_SPACE_ID","code":"NotConfigured"}').state).toBe(
       'not-configured',
     );
     expect(classifyPersonaAnswer(503, '{"error":"Segment is unreachable","code":"Unavailable"}')).toEqual({
       state: 'error',
-      message: 'Segment is unreachable',
+      message: 'A service flexcore-server needs is unavailable; try again later.',
     });
   });
-  it('keeps the plain-text Flex token failure message', () => {
-    expect(classifyPersonaAnswer(403, 'Invalid Access Token')).toEqual({ state: 'error', message: 'Invalid Access Token (HTTP 403)' });
-    expect(classifyPersonaAnswer(500, '')).toEqual({ state: 'error', message: 'flexcore-server answered HTTP 500' });
+  it('says the plain-text Flex token failure and bodiless answers for their status', () => {
+    expect(classifyPersonaAnswer(403, 'Invalid Access Token')).toEqual({
+      state: 'error',
+      message: 'flexcore-server did not accept your Flex sign-in; sign in to Flex again.',
+    });
+    expect(classifyPersonaAnswer(500, '')).toEqual({ state: 'error', message: 'flexcore-server had an internal error.' });
+    expect(classifyPersonaAnswer(418, '')).toEqual({ state: 'error', message: 'flexcore-server answered HTTP 418.' });
   });
 });
 

@@ -4,6 +4,7 @@
  * "Segment profile" section shows. The plugin's own messages come from the feature's strings table.
  */
 import { text } from '../../utils/strings';
+import { serverErrorText } from '../../utils/strings/problems';
 import { StringTemplates } from './flex-hooks/strings';
 
 /** What the Segment section shows. */
@@ -24,15 +25,20 @@ export type FetchPersona = (request: {
   identifier: string;
 }) => Promise<PersonaResult>;
 
+/**
+ * A failed answer in the user's language: the sentence for the JSON body's `code` (or for the HTTP status of the
+ * plain-text Flex-token failure), with the server's message where it adds information (serverErrorText).
+ */
 function errorMessage(status: number, body: string): string {
   try {
-    const parsed = JSON.parse(body) as { error?: unknown };
-    if (parsed && typeof parsed.error === 'string') return parsed.error;
+    const parsed = JSON.parse(body) as { error?: unknown; code?: unknown };
+    if (parsed && typeof parsed.error === 'string') {
+      return serverErrorText({ status, code: typeof parsed.code === 'string' ? parsed.code : undefined, message: parsed.error });
+    }
   } catch {
     // not JSON: the Flex-token failure is plain text
   }
-  const text = body.trim().slice(0, 200);
-  return text !== '' ? `${text} (HTTP ${status})` : `flexcore-server answered HTTP ${status}`;
+  return serverErrorText({ status, message: body.trim().slice(0, 200) });
 }
 
 /** Classifies a /fetch-persona answer (exported for tests). */

@@ -11,15 +11,25 @@ it('builds the seed URL with URLSearchParams encoding', () => {
   );
 });
 
-it('reads segment_ids, the JSON error, a plain-text 403 and an empty error body', () => {
+it('reads segment_ids, the JSON error, a plain-text 403 and an empty error body (errors in the user\'s language)', () => {
   expect(readLookupResponse(200, true, '{"segment_ids":["1","12,34"]}')).toEqual({ ok: true, segmentIds: ['1', '12,34'] });
   expect(readLookupResponse(200, true, '{"segment_ids":[]}')).toEqual({ ok: true, segmentIds: [] });
   expect(readLookupResponse(404, false, '{"error":"External ID not found","code":"NotFound"}')).toEqual({
     ok: false,
     status: 404,
-    message: 'External ID not found',
+    message: 'This task was not found in Flex Insights. It may not be indexed yet (by default about an hour after the conversation ends).',
   });
-  expect(readLookupResponse(403, false, 'Invalid Access Token')).toEqual({ ok: false, status: 403, message: 'Invalid Access Token' });
+  // The sentence of the code, with the server's message where it names what is wrong.
+  expect(readLookupResponse(400, false, '{"error":"TaskSid is required","code":"InvalidArgument"}')).toMatchObject({ message: 'flexcore-server rejected the request as invalid. (detail: TaskSid is required)' });
+  expect(readLookupResponse(503, false, '{"error":"GoodData is unreachable: connect ECONNREFUSED","code":"Unavailable"}')).toMatchObject({ message: 'A service flexcore-server needs is unavailable; try again later.' });
+  // The plain-text 403 of Flex-token auth: said for its status.
+  expect(readLookupResponse(403, false, 'Invalid Access Token')).toEqual({
+    ok: false,
+    status: 403,
+    message: 'flexcore-server did not accept your Flex sign-in; sign in to Flex again.',
+  });
+  // A status flexcore-server does not use: the status and the body.
+  expect(readLookupResponse(418, false, 'teapot')).toMatchObject({ message: 'flexcore-server answered HTTP 418: teapot' });
   expect(readLookupResponse(502, false, '')).toEqual({ ok: false, status: 502, message: 'Request failed (HTTP 502)' });
   expect(readLookupResponse(200, true, '<html>')).toEqual({
     ok: false,

@@ -4,7 +4,15 @@
  * Messages come from the feature's strings table (flex-hooks/strings) in the user's language.
  */
 import { text as localized } from '../../utils/strings';
+import { serverErrorText } from '../../utils/strings/problems';
 import { StringTemplates } from './flex-hooks/strings';
+
+/**
+ * NotFound from /get-segment-id always means the seed's "External ID '<sid>' not found in Flex Insights. The task
+ * may not be indexed yet (…)" (segment_lookup.h read_element_uris): said in the user's language, without the
+ * English detail, which says nothing more.
+ */
+const SERVER_ERROR_OVERRIDES = { NotFound: { key: StringTemplates.NotIndexed, detail: false } };
 
 /** What a lookup produced: the segment IDs, or the message to show. */
 export type LookupOutcome = { ok: true; segmentIds: string[] } | { ok: false; message: string; status?: number };
@@ -26,9 +34,10 @@ export function segmentLookupUrl(serverUrl: string, taskSid: string, token: stri
 }
 
 /**
- * Reads a response body: JSON `{"segment_ids":[…]}` on success; on failure the JSON `error` field, or the plain
- * text body (the 403 of Flex-token auth is `text/plain`: the seed's JSON-parse bug is not reproduced), or
- * "Request failed (HTTP <status>)" when the body is empty.
+ * Reads a response body: JSON `{"segment_ids":[…]}` on success; on failure the sentence for the JSON body's `code`
+ * (or for the HTTP status of a plain-text body: the 403 of Flex-token auth is `text/plain`, the seed's JSON-parse
+ * bug is not reproduced) in the user's language, with the server's message where it adds information
+ * (utils/strings/problems serverErrorText), or "Request failed (HTTP <status>)" when the body is empty.
  */
 export function readLookupResponse(status: number, ok: boolean, body: string): LookupOutcome {
   let parsed: unknown;
@@ -43,9 +52,12 @@ export function readLookupResponse(status: number, ok: boolean, body: string): L
     if (Array.isArray(ids) && ids.every((id) => typeof id === 'string')) return { ok: true, segmentIds: ids as string[] };
     return { ok: false, status, message: localized(StringTemplates.NoSegmentIdList) };
   }
-  if (record && typeof record.error === 'string' && record.error !== '') return { ok: false, status, message: record.error };
+  if (record && typeof record.error === 'string' && record.error !== '') {
+    const code = typeof record.code === 'string' ? record.code : undefined;
+    return { ok: false, status, message: serverErrorText({ status, code, message: record.error }, SERVER_ERROR_OVERRIDES) };
+  }
   const text = body.trim();
-  if (text !== '' && record === undefined) return { ok: false, status, message: text };
+  if (text !== '' && record === undefined) return { ok: false, status, message: serverErrorText({ status, message: text }) };
   return { ok: false, status, message: localized(StringTemplates.RequestFailed, { status }) };
 }
 

@@ -9,6 +9,7 @@ describe('resolveFlexcoreConfig', () => {
       segmentLookup: { enabled: true },
       callback: { enabled: true, maxAttempts: undefined },
       problems: [],
+      problemDetails: [],
     });
   });
 
@@ -40,6 +41,15 @@ describe('resolveFlexcoreConfig', () => {
       'enabled must be true or false, got "yes"',
       'server_url must be a URL string, got 42',
     ]);
+    // The same problems, machine-readable (the flexcore tab says them in the user's language).
+    expect(config.problemDetails).toEqual([
+      { message: 'core_status must be an object, got "on"', reason: 'not_object', params: { key: 'core_status', got: '"on"' } },
+      { message: 'enabled must be true or false, got "yes"', reason: 'not_boolean', params: { key: 'enabled', got: '"yes"' } },
+      { message: 'server_url must be a URL string, got 42', reason: 'not_url_string', params: { key: 'server_url', got: '42' } },
+    ]);
+    expect(resolveFlexcoreConfig({ callback: { max_attempts: true } }, {}).problemDetails).toEqual([
+      { message: 'callback.max_attempts must be a number, got true', reason: 'not_number', params: { key: 'callback.max_attempts', got: 'true' } },
+    ]);
   });
 
   it('rejects server URLs that are not absolute http(s) URLs', () => {
@@ -52,6 +62,16 @@ describe('resolveFlexcoreConfig', () => {
     expect(resolveFlexcoreConfig({}, { FLEX_APP_FLEXCORE_CORE_STATUS_ENABLED: 'maybe' }).problems).toEqual([
       'environment fallback for core_status.enabled must be "true" or "false", got "maybe"',
     ]);
+    expect(resolveFlexcoreConfig({ server_url: 'ftp://x' }, {}).problemDetails.map((p) => [p.reason, p.params])).toEqual([
+      ['not_http', { key: 'server_url', got: 'ftp:' }],
+    ]);
+    expect(resolveFlexcoreConfig({}, { FLEX_APP_FLEXCORE_SERVER_URL: 'nope' }).problemDetails.map((p) => [p.reason, p.params])).toEqual([
+      ['not_absolute_url', { key: 'FLEX_APP_FLEXCORE_SERVER_URL', got: '"nope"' }],
+    ]);
+    expect(resolveFlexcoreConfig({}, { FLEX_APP_FLEXCORE_CORE_STATUS_ENABLED: 'maybe' }).problemDetails[0]).toMatchObject({
+      reason: 'env_not_boolean',
+      params: { key: 'core_status.enabled', got: '"maybe"' },
+    });
   });
 });
 

@@ -38,8 +38,43 @@ export interface FlexcoreConfig {
    * it into a number (default 3).
    */
   callback: { enabled: boolean; maxAttempts: string | number | undefined };
-  /** Human-readable problems found while reading the configuration (wrong types, bad URLs). */
+  /** Human-readable problems found while reading the configuration (wrong types, bad URLs), in English (logged). */
   problems: string[];
+  /** The same problems, in the same order, with a reason and params the flexcore tab says in the user's language. */
+  problemDetails: ConfigProblem[];
+}
+
+/**
+ * Why a configuration value was not used (the default or fallback was used instead). Params: `key` (the
+ * ui_attributes path, e.g. "core_status.enabled", or the FLEX_APP_* variable name) and `got` (the value as JSON;
+ * for `not_http` the URL's scheme).
+ */
+export type ConfigReason = 'not_object' | 'not_boolean' | 'env_not_boolean' | 'not_url_string' | 'not_absolute_url' | 'not_http' | 'not_number';
+
+/** Every {@link ConfigReason} (the strings tests check each has a key in the flexcore tab's table). */
+export const CONFIG_REASONS: readonly ConfigReason[] = [
+  'not_object',
+  'not_boolean',
+  'env_not_boolean',
+  'not_url_string',
+  'not_absolute_url',
+  'not_http',
+  'not_number',
+];
+
+/** One configuration problem: the English text (for the log) and what is wrong, machine-readable. */
+export interface ConfigProblem {
+  message: string;
+  reason: ConfigReason;
+  params: { key: string; got: string };
+}
+
+/** Collects problems while reading (English message, reason and params together). */
+class Problems {
+  readonly details: ConfigProblem[] = [];
+  add(reason: ConfigReason, key: string, got: string, message: string): void {
+    this.details.push({ message, reason, params: { key, got } });
+  }
 }
 
 /** The raw shape as stored in ui_attributes (every key optional, any type until checked). */
@@ -96,39 +131,46 @@ function readBoolean(
   envValue: string | undefined,
   fallback: boolean,
   key: string,
-  problems: string[],
+  problems: Problems,
 ): boolean {
   if (typeof value === 'boolean') return value;
-  if (value !== undefined) problems.push(`${key} must be true or false, got ${JSON.stringify(value)}`);
+  if (value !== undefined) problems.add('not_boolean', key, JSON.stringify(value), `${key} must be true or false, got ${JSON.stringify(value)}`);
   if (envValue !== undefined && envValue !== '') {
     if (envValue === 'true') return true;
     if (envValue === 'false') return false;
-    problems.push(`environment fallback for ${key} must be "true" or "false", got ${JSON.stringify(envValue)}`);
+    problems.add(
+      'env_not_boolean',
+      key,
+      JSON.stringify(envValue),
+      `environment fallback for ${key} must be "true" or "false", got ${JSON.stringify(envValue)}`,
+    );
   }
   return fallback;
 }
 
-function readUrl(value: unknown, envValue: string | undefined, key: string, problems: string[]): string | undefined {
+function readUrl(value: unknown, envValue: string | undefined, key: string, problems: Problems): string | undefined {
   let candidate: unknown = value;
   let origin = key;
+  let name = key;
   if (candidate === undefined || candidate === '') {
     candidate = envValue === '' ? undefined : envValue;
     origin = `FLEX_APP_FLEXCORE_SERVER_URL (fallback for ${key})`;
+    name = 'FLEX_APP_FLEXCORE_SERVER_URL';
   }
   if (candidate === undefined) return undefined;
   if (typeof candidate !== 'string') {
-    problems.push(`${origin} must be a URL string, got ${JSON.stringify(candidate)}`);
+    problems.add('not_url_string', name, JSON.stringify(candidate), `${origin} must be a URL string, got ${JSON.stringify(candidate)}`);
     return undefined;
   }
   let url: URL;
   try {
     url = new URL(candidate.trim());
   } catch {
-    problems.push(`${origin} must be an absolute http(s) URL, got ${JSON.stringify(candidate)}`);
+    problems.add('not_absolute_url', name, JSON.stringify(candidate), `${origin} must be an absolute http(s) URL, got ${JSON.stringify(candidate)}`);
     return undefined;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    problems.push(`${origin} must use http or https, got ${url.protocol}`);
+    problems.add('not_http', name, url.protocol, `${origin} must use http or https, got ${url.protocol}`);
     return undefined;
   }
   return url.href.replace(/\/+$/, '');
@@ -139,25 +181,30 @@ function readUrl(value: unknown, envValue: string | undefined, key: string, prob
  * Pure: no Flex access, no logging; see {@link getFlexcoreConfig} for the logged, manager-based variant.
  */
 export function resolveFlexcoreConfig(attributes: RawFlexcoreAttributes, env: FlexcoreEnv): FlexcoreConfig {
-  const problems: string[] = [];
+  const problems = new Problems();
   const coreStatusRaw = attributes.core_status;
   if (coreStatusRaw !== undefined && !isRecord(coreStatusRaw)) {
-    problems.push(`core_status must be an object, got ${JSON.stringify(coreStatusRaw)}`);
+    problems.add('not_object', 'core_status', JSON.stringify(coreStatusRaw), `core_status must be an object, got ${JSON.stringify(coreStatusRaw)}`);
   }
   const coreStatus = isRecord(coreStatusRaw) ? coreStatusRaw : {};
   const segmentLookupRaw = attributes.segment_lookup;
   if (segmentLookupRaw !== undefined && !isRecord(segmentLookupRaw)) {
-    problems.push(`segment_lookup must be an object, got ${JSON.stringify(segmentLookupRaw)}`);
+    problems.add('not_object', 'segment_lookup', JSON.stringify(segmentLookupRaw), `segment_lookup must be an object, got ${JSON.stringify(segmentLookupRaw)}`);
   }
   const segmentLookup = isRecord(segmentLookupRaw) ? segmentLookupRaw : {};
   const callbackRaw = attributes.callback;
   if (callbackRaw !== undefined && !isRecord(callbackRaw)) {
-    problems.push(`callback must be an object, got ${JSON.stringify(callbackRaw)}`);
+    problems.add('not_object', 'callback', JSON.stringify(callbackRaw), `callback must be an object, got ${JSON.stringify(callbackRaw)}`);
   }
   const callback = isRecord(callbackRaw) ? callbackRaw : {};
   const maxAttemptsRaw = callback.max_attempts;
   if (maxAttemptsRaw !== undefined && typeof maxAttemptsRaw !== 'number' && typeof maxAttemptsRaw !== 'string') {
-    problems.push(`callback.max_attempts must be a number, got ${JSON.stringify(maxAttemptsRaw)}`);
+    problems.add(
+      'not_number',
+      'callback.max_attempts',
+      JSON.stringify(maxAttemptsRaw),
+      `callback.max_attempts must be a number, got ${JSON.stringify(maxAttemptsRaw)}`,
+    );
   }
   return {
     enabled: readBoolean(attributes.enabled, undefined, true, 'enabled', problems),
@@ -179,7 +226,8 @@ export function resolveFlexcoreConfig(attributes: RawFlexcoreAttributes, env: Fl
           ? maxAttemptsRaw
           : env.FLEX_APP_CALLBACK_RETRY_ATTEMPTS,
     },
-    problems,
+    problems: problems.details.map((p) => p.message),
+    problemDetails: problems.details,
   };
 }
 

@@ -9,7 +9,8 @@ import { loadCore, resetCore, type FlexCore } from 'flexcore';
 
 import { forgetLoadedCore } from '../../core/useCore';
 import { AgentExtensionsView } from '../../feature-library/agent-extensions/custom-components/AgentExtensionsView';
-import type { ExtensionsApi } from '../../feature-library/agent-extensions/api';
+import { ServerError, type ExtensionsApi } from '../../feature-library/agent-extensions/api';
+import { serverErrorText } from './problems';
 import { initFeatures } from '../feature-loader';
 
 type Fragment = { key: string; element: React.ReactElement; options: Record<string, unknown> };
@@ -163,6 +164,66 @@ describe('in Spanish (Flex locale es-MX)', () => {
       `La extensión 100 ya está asignada a Juana (${jane.workerSid})`,
     );
     expect(screen.getByTestId('agent-extensions-save')).toHaveTextContent('Guardar');
+    // Every other problem of the row, from the real core's reasons and params, in Spanish.
+    fireEvent.change(screen.getByTestId('agent-extensions-worker'), { target: { value: 'WK12' } });
+    fireEvent.change(screen.getByTestId('agent-extensions-name'), { target: { value: 'Juan\u0007' } });
+    fireEvent.change(screen.getByTestId('agent-extensions-number'), { target: { value: '12-3' } });
+    expect(screen.getByTestId('agent-extensions-problem-workerSid')).toHaveTextContent(
+      'Un SID de agente tiene 34 caracteres («WK» y 32 dígitos hexadecimales); este tiene 4.',
+    );
+    expect(screen.getByTestId('agent-extensions-problem-workerFullName')).toHaveTextContent(
+      'El nombre del agente no debe contener caracteres de control.',
+    );
+    expect(screen.getByTestId('agent-extensions-problem-extensionNumber')).toHaveTextContent(
+      'Una extensión solo tiene los dígitos 0-9 (se encontró -).',
+    );
+    fireEvent.change(screen.getByTestId('agent-extensions-number'), { target: { value: '12345678901' } });
+    expect(screen.getByTestId('agent-extensions-problem-extensionNumber')).toHaveTextContent(
+      'Una extensión tiene como máximo 10 dígitos; esta tiene 11.',
+    );
+  });
+
+  it("agent-extensions: the server's problems and errors are said in Spanish", async () => {
+    initFeatures(Flex, asFlexManager());
+    const worker = `WK${'3'.padStart(32, '0')}`;
+    const api: ExtensionsApi = {
+      list: async () => ({ data: [], draft: [], version: 'ZN1', versionIsDeployed: true }),
+      // The server's 409 body for a number taken meanwhile (the core's problem JSON, reason and params included).
+      save: jest
+        .fn()
+        .mockRejectedValueOnce(
+          new ServerError(409, 'AlreadyExists', 'x', [
+            {
+              field: 'extensionNumber',
+              message: `extensionNumber 555 is already assigned to Eva (${worker})`,
+              code: 'AlreadyExists',
+              reason: 'taken',
+              params: { extensionNumber: '555', conflictingWorkerSid: worker, conflictingWorkerName: 'Eva' },
+            },
+          ]),
+        ),
+      update: jest.fn(),
+      status: jest.fn(),
+      publish: jest.fn(),
+    };
+    render(<AgentExtensionsView core={core} api={api} />);
+    await screen.findByTestId('agent-extensions-table');
+    fireEvent.click(screen.getByTestId('agent-extensions-add'));
+    fireEvent.change(screen.getByTestId('agent-extensions-worker'), { target: { value: `WK${'4'.padStart(32, '0')}` } });
+    fireEvent.change(screen.getByTestId('agent-extensions-name'), { target: { value: 'Juan' } });
+    fireEvent.change(screen.getByTestId('agent-extensions-number'), { target: { value: '555' } });
+    fireEvent.click(screen.getByTestId('agent-extensions-save'));
+    expect(await screen.findByText(`La extensión 555 ya está asignada a Eva (${worker})`)).toBeInTheDocument();
+  });
+
+  it('a flexcore-server error is said in Spanish from its code, with the server message only as detail', () => {
+    initFeatures(Flex, asFlexManager());
+    expect(serverErrorText({ status: 403, code: 'PermissionDenied', message: 'role agent may not edit' })).toBe(
+      'Su rol de Flex no permite hacer esto.',
+    );
+    expect(serverErrorText({ status: 400, code: 'InvalidArgument', message: 'pageSize must be between 1 and 1000' })).toBe(
+      'flexcore-server rechazó la solicitud por no ser válida. (detalle: pageSize must be between 1 and 1000)',
+    );
   });
 
   it('callback-and-voicemail: the voicemail panel and the notifications', async () => {

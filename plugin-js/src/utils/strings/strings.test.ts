@@ -4,12 +4,22 @@
 // - no hard-coded user-visible text is left in the plugin's components (JSX text, text children, and the
 //   attributes users see or hear: aria-label, title, placeholder, label, alt), found by parsing every
 //   source file with the TypeScript compiler;
-// plus the helper itself (locale matching, substitution, registration where existing values win).
+// - every reason the core can give (flexcore REASONS / SID_REASONS) and every error code of flexcore-server
+//   (ERROR_CODES) has a key, in English and Spanish, in the table of each feature that shows it;
+// plus the helper itself (locale matching, substitution, registration where existing values win, problemText and
+// serverErrorText with their English fallback).
 import fs from 'fs';
 import path from 'path';
 import ts from 'typescript';
 
-import { allStringTables } from '../../test-utils/strings';
+import { ERROR_CODES, REASONS, SID_REASONS } from 'flexcore';
+
+import { allStringTables, registerAllStrings } from '../../test-utils/strings';
+import { EXTENSION_REASON_KEYS } from '../../feature-library/agent-extensions/reasons';
+import { CONFIG_REASON_KEYS, TASK_SID_REASON_KEYS as STATUS_TASK_SID_REASON_KEYS } from '../../feature-library/core-status/reasons';
+import { CONFIG_REASONS } from '../configuration';
+import { TASK_SID_REASON_KEYS as LOOKUP_TASK_SID_REASON_KEYS } from '../../feature-library/segment-lookup/reasons';
+import { problemText, SERVER_ERROR_KEYS, serverErrorText } from './problems';
 import { DEFAULT_LOCALE, matchLocale, registerStrings, resolveLocale, stringsFor, substitute, SUPPORTED_LOCALES, text } from '.';
 import * as Flex from '@twilio/flex-ui';
 
@@ -318,5 +328,105 @@ describe('utils/strings', () => {
     manager.strings = { ...manager.strings, FlexcoreProbe: 'Hola {{name}}' };
     expect(text('FlexcoreProbe', { name: 'Ana' })).toBe('Hola Ana');
     expect(text('FlexcoreNoSuchKey')).toBe('FlexcoreNoSuchKey');
+  });
+});
+
+/**
+ * The reasons of `produced` that `keys` does not map to a key present in English and Spanish in `table`, as
+ * "reason → key": what a user would see in English only.
+ */
+function unsaid(produced: readonly string[], keys: Readonly<Partial<Record<string, string>>>, table: { 'en-US': Record<string, string>; 'es-MX': Record<string, string> }): string[] {
+  const keyOf = (reason: string) => (Object.prototype.hasOwnProperty.call(keys, reason) ? keys[reason] : undefined);
+  return produced
+    .filter((reason) => {
+      const key = keyOf(reason);
+      return key === undefined || table['en-US'][key] === undefined || table['es-MX'][key] === undefined;
+    })
+    .map((reason) => `${reason} → ${keyOf(reason) ?? '(none)'}`);
+}
+
+describe("the core's reasons and the server's codes have strings", () => {
+  const tables = allStringTables();
+
+  it('every reason of a Task SID check (SID_REASONS) is said by the Segment Lookup panel and the flexcore tab', () => {
+    expect(unsaid(SID_REASONS, LOOKUP_TASK_SID_REASON_KEYS, tables['segment-lookup'])).toEqual([]);
+    expect(unsaid(SID_REASONS, STATUS_TASK_SID_REASON_KEYS, tables['core-status'])).toEqual([]);
+  });
+
+  it('every reason the core can give an extension row problem (all of REASONS) is said by the Agent Extensions view', () => {
+    // validateExtension can produce every reason of REASONS (package ExtensionProblem.reason); each field maps its own.
+    const mapped = new Set(Object.values(EXTENSION_REASON_KEYS).flatMap((keys) => Object.keys(keys)));
+    expect(REASONS.filter((reason) => !mapped.has(reason))).toEqual([]);
+    for (const keys of Object.values(EXTENSION_REASON_KEYS)) {
+      expect(unsaid(Object.keys(keys), keys, tables['agent-extensions'])).toEqual([]);
+    }
+    // The Worker SID field gets every reason of the SID check.
+    expect(unsaid(SID_REASONS, EXTENSION_REASON_KEYS.workerSid, tables['agent-extensions'])).toEqual([]);
+  });
+
+  it("every reason of a configuration problem (the plugin's CONFIG_REASONS) is said by the flexcore tab", () => {
+    expect(unsaid(CONFIG_REASONS, CONFIG_REASON_KEYS, tables['core-status'])).toEqual([]);
+  });
+
+  it('every error code of flexcore-server (ERROR_CODES) has a sentence in the shared table', () => {
+    expect(Object.keys(SERVER_ERROR_KEYS).sort()).toEqual([...ERROR_CODES].sort());
+    const keys = Object.fromEntries(Object.entries(SERVER_ERROR_KEYS).map(([code, entry]) => [code, entry.key]));
+    expect(unsaid(ERROR_CODES, keys, tables.core)).toEqual([]);
+  });
+
+  it('the check reports a reason without a key (it cannot pass vacuously)', () => {
+    const table = { 'en-US': { FlexcoreA: 'a', FlexcoreB: 'b' }, 'es-MX': { FlexcoreA: 'a' } };
+    expect(unsaid(['one', 'two', 'three', 'constructor'], { one: 'FlexcoreA', two: 'FlexcoreB' }, table)).toEqual([
+      'two → FlexcoreB',
+      'three → (none)',
+      'constructor → (none)',
+    ]);
+  });
+});
+
+describe('utils/strings/problems', () => {
+  const keys = { too_long: 'FlexcoreAgentExtensionsProblemNameTooLong' };
+
+  it("says a reason with its params in the user's language, and falls back to the core's English message", () => {
+    const problem = { message: 'workerFullName must be at most 3 characters, got 5', reason: 'too_long', params: { maxLength: '3', length: '5' } };
+    expect(problemText(keys, problem)).toBe('The agent name can have at most 3 characters; it has 5.');
+    // Unknown reason (a newer core), no reason, a key nobody registered: the core's message as written.
+    expect(problemText(keys, { ...problem, reason: 'too_wide' })).toBe(problem.message);
+    expect(problemText(keys, { message: problem.message })).toBe(problem.message);
+    expect(problemText({ too_long: 'FlexcoreNotRegistered' }, problem)).toBe(problem.message);
+    expect(problemText(keys, { ...problem, reason: 'toString' })).toBe(problem.message);
+    // Spanish.
+    const manager = (Flex as unknown as { __manager: { strings: Record<string, string> } }).__manager;
+    manager.strings = {};
+    const info = jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    registerAllStrings(manager, 'es-MX');
+    info.mockRestore();
+    expect(problemText(keys, problem)).toBe('El nombre del agente puede tener como máximo 3 caracteres; tiene 5.');
+    expect(serverErrorText({ status: 409, code: 'Conflict', message: 'version 3 is stale' })).toBe(
+      'Otra persona cambió esto al mismo tiempo; vuelva a cargar e inténtelo de nuevo. (detalle: version 3 is stale)',
+    );
+  });
+
+  it('says a server error for its code (or status), with the message only where it adds information', () => {
+    expect(serverErrorText({ status: 400, code: 'InvalidArgument', message: 'idType must be one of …' })).toBe(
+      'flexcore-server rejected the request as invalid. (detail: idType must be one of …)',
+    );
+    expect(serverErrorText({ status: 503, code: 'NotConfigured', message: 'not configured: set SEGMENT_SPACE_ID' })).toBe(
+      'flexcore-server is missing a setting this needs. (detail: not configured: set SEGMENT_SPACE_ID)',
+    );
+    expect(serverErrorText({ status: 403, code: 'Unauthenticated', message: 'token expired' })).toBe(
+      'flexcore-server did not accept your Flex sign-in; sign in to Flex again.',
+    );
+    expect(serverErrorText({ status: 500, code: 'Internal', message: 'internal error' })).toBe('flexcore-server had an internal error.');
+    // No code (plain-text body): the code its status stands for; an unknown code: likewise.
+    expect(serverErrorText({ status: 404, message: 'Cannot GET /x' })).toBe('flexcore-server did not find what was asked for. (detail: Cannot GET /x)');
+    expect(serverErrorText({ status: 429, code: 'SomethingNew' })).toBe('Too many requests right now; wait a moment and try again.');
+    // A status flexcore-server does not use.
+    expect(serverErrorText({ status: 418 })).toBe('flexcore-server answered HTTP 418.');
+    expect(serverErrorText({ status: 418, message: ' teapot ' })).toBe('flexcore-server answered HTTP 418: teapot');
+    // A feature's own sentence for a code.
+    expect(serverErrorText({ status: 404, code: 'NotFound', message: 'x' }, { NotFound: { key: 'FlexcoreSegmentLookupNotIndexed', detail: false } })).toMatch(
+      /^This task was not found in Flex Insights\./,
+    );
   });
 });

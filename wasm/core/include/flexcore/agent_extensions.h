@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "flexcore/reason.h"
 #include "flexcore/result.h"
 
 namespace flexcore::agent_extensions {
@@ -55,8 +56,14 @@ struct Problem {
   std::string message;  ///< e.g. "extensionNumber must contain only the digits 0-9 (found '-')"
   ErrorCode code = ErrorCode::InvalidArgument;
   std::string conflicting_worker_sid;  ///< for AlreadyExists: the worker that has the number
+  /// What is wrong, machine-readable (flexcore/reason.h): `required`, `too_long`, `invalid_utf8`,
+  /// `control_character` (workerFullName); `required`, `not_digits`, `too_few_digits`, `too_many_digits`,
+  /// `taken` (extensionNumber); `required`, `sid_wrong_length`, `sid_wrong_prefix`, `sid_not_hex` (workerSid).
+  /// The plugin says it in the supervisor's language; `message` is the same in English.
+  Reason reason;
   bool operator==(const Problem& o) const {
-    return field == o.field && message == o.message && code == o.code && conflicting_worker_sid == o.conflicting_worker_sid;
+    return field == o.field && message == o.message && code == o.code && conflicting_worker_sid == o.conflicting_worker_sid &&
+           reason == o.reason;
   }
 };
 
@@ -249,7 +256,8 @@ Result<ValidationOptions> parse_validation_options(std::string_view json);
 std::string to_json(const Page& page);
 /// `{"added":[…],"changed":[{"before":{…},"after":{…}}],"removed":[…]}` (rows in Draft shape).
 std::string to_json(const Diff& diff);
-/// `{"entry":{…},"problems":[{"field","message","code"[,"conflictingWorkerSid"]}]}`.
+/// `{"entry":{…},"problems":[{"field","message","code"[,"conflictingWorkerSid"],"reason","params":{name:value}}]}`
+/// (params: the Reason's parameters as strings, in their documented order).
 std::string to_json(const Validation& validation);
 /// `[{"extensionNumber","workerSid","workerFullName"}, …]` sorted by extension number.
 std::string to_json(const LookupTable& table);

@@ -8,6 +8,7 @@
 #include "flexcore/customer_context.h"
 #include "flexcore/error.h"
 #include "flexcore/hang_up_by.h"
+#include "flexcore/reason.h"
 #include "flexcore/result.h"
 #include "flexcore/segment_lookup.h"
 #include "flexcore/sid.h"

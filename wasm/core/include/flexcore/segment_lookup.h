@@ -4,10 +4,12 @@
 /// Task SID → Flex Insights segment IDs. The pure parts: the Task SID check, the GoodData request
 /// bodies and reply readers (upstream-contracts.md 4.1–4.3), and the raw-export CSV parser.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "flexcore/reason.h"
 #include "flexcore/result.h"
 
 namespace flexcore::segment_lookup {
@@ -23,6 +25,11 @@ bool is_valid_task_sid(std::string_view value) noexcept;
 /// "TaskSid is required" (the seed's message); not a Task SID → InvalidArgument naming the expected
 /// format. Returns the trimmed Task SID.
 Result<std::string> check_task_sid(std::string_view raw);
+
+/// Why check_task_sid rejects `raw` (after trimming), or std::nullopt when it accepts it: `required` when
+/// empty, else the reasons of flexcore::sid_reason with prefix "WT" (`sid_wrong_length`, `sid_wrong_prefix`,
+/// `sid_not_hex`). The Segment Lookup panel says these in the agent's language (flexcore/reason.h).
+std::optional<Reason> task_sid_reason(std::string_view raw);
 
 /// Segment IDs of a Flex Insights raw report export (the CSV of upstream-contracts 4.3).
 ///

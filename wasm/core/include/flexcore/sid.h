@@ -13,6 +13,9 @@
 #include <string>
 #include <string_view>
 
+#include <optional>
+
+#include "flexcore/reason.h"
 #include "flexcore/result.h"
 
 namespace flexcore {
@@ -32,6 +35,11 @@ bool is_valid_sid(std::string_view value, std::string_view prefix) noexcept;
 /// as `TaskSid must be a Task SID: "WT" followed by 32 hex digits (34 characters), got 12 characters`.
 /// The offending value itself is not echoed (it may be pasted secret material).
 Result<std::string> check_sid(std::string_view value, std::string_view prefix, std::string_view field);
+
+/// Why `value` is not a SID of type `prefix` (no trimming), or std::nullopt when it is one. Reasons
+/// (flexcore/reason.h): `required` (empty), `sid_wrong_length` {prefix, length}, `sid_wrong_prefix` {prefix},
+/// `sid_not_hex` {prefix}, checked in that order. check_sid's message says the same in English.
+std::optional<Reason> sid_reason(std::string_view value, std::string_view prefix);
 
 /// Removes ASCII whitespace (space, \t, \n, \r, \f, \v) from both ends. Used wherever the seeds trim
 /// user input (the Task SID box, extension numbers).

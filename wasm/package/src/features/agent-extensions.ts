@@ -51,6 +51,14 @@ export interface ExtensionProblem {
   code: 'InvalidArgument' | 'AlreadyExists';
   /** With `AlreadyExists`: the Worker SID that has the number. */
   conflictingWorkerSid?: string;
+  /**
+   * What is wrong, machine-readable (reasons.ts `REASONS`): `required`, `too_long`, `invalid_utf8`,
+   * `control_character` (workerFullName); `required`, `not_digits`, `too_few_digits`, `too_many_digits`, `taken`
+   * (extensionNumber); `required`, `sid_wrong_length`, `sid_wrong_prefix`, `sid_not_hex` (workerSid).
+   */
+  reason: string;
+  /** The reason's parameters, e.g. `{ minDigits: '1', maxDigits: '10', digits: '12' }`; `{}` when none. */
+  params: Record<string, string>;
 }
 
 /** The outcome of validateExtension. */

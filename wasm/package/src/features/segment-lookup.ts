@@ -12,7 +12,8 @@ export interface SegmentLookupApi {
   /**
    * Trims `value` and returns it when it is a Task SID.
    * @throws {CoreError} `InvalidArgument`: "TaskSid is required" when empty after trimming, else a message
-   *   naming the expected format.
+   *   naming the expected format; `reason` says which (`required`, `sid_wrong_length`, `sid_wrong_prefix`,
+   *   `sid_not_hex`, with `params.prefix` / `params.length`; reasons.ts).
    * @see wasm/core/include/flexcore/segment_lookup.h check_task_sid
    */
   checkTaskSid(value: string): string;

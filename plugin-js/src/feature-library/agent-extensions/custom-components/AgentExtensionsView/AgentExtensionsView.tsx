@@ -4,6 +4,8 @@ import type { ExtensionColumn, ExtensionProblem, FlexCore, StoredExtensionRow } 
 import { text } from '../../../../utils/strings';
 import { publishExtensions, ServerError, type ExtensionsApi, type PublishStep } from '../../api';
 import { StringTemplates } from '../../flex-hooks/strings';
+import { reasonKeysFor } from '../../reasons';
+import { problemText } from '../../../../utils/strings/problems';
 
 /**
  * Messages of the view (seed-behaviour 3.5 strings where the seed had them), read from `manager.strings` in the
@@ -107,14 +109,17 @@ export function AgentExtensionsView({ core, api, wait = defaultWait, confirm = (
     for (const row of [...(list?.data ?? []), ...(list?.draft ?? [])]) known.set(row.workerSid, row.workerFullName);
     return Array.from(known.entries());
   }, [list]);
-  // A number taken by another worker is said in the user's language (the core gives the code and that worker);
-  // the core's other messages are shown as the core wrote them.
+  // Every problem is said in the user's language from the core's reason (reasons.ts); a taken number also names
+  // the worker who has it. An unknown reason (a newer core) shows the core's English message.
+  const sayProblem = (problem: { field: string; message: string; reason?: string; params?: Readonly<Record<string, string>>; conflictingWorkerSid?: string }) => {
+    const sid = problem.conflictingWorkerSid ?? problem.params?.conflictingWorkerSid;
+    const name = (sid && workers.find(([s]) => s === sid)?.[1]) || problem.params?.conflictingWorkerName;
+    const worker = sid ? (name ? `${name} (${sid})` : sid) : undefined;
+    return problemText(reasonKeysFor(problem.field), problem, { number: problem.params?.extensionNumber, worker });
+  };
   const problemFor = (field: ExtensionProblem['field']) => {
     const problem = validation?.problems.find((p) => p.field === field);
-    if (!problem || problem.code !== 'AlreadyExists' || !problem.conflictingWorkerSid) return problem?.message;
-    const sid = problem.conflictingWorkerSid;
-    const name = workers.find(([s]) => s === sid)?.[1];
-    return text(StringTemplates.ExtensionTaken, { number: validation?.entry.extensionNumber, worker: name ? `${name} (${sid})` : sid });
+    return problem ? sayProblem(problem) : undefined;
   };
 
   const sortOn = (column: ExtensionColumn) => {
@@ -135,7 +140,7 @@ export function AgentExtensionsView({ core, api, wait = defaultWait, confirm = (
       await reload();
     } catch (error) {
       if (error instanceof ServerError) {
-        setServerProblems(error.problems.length ? error.problems.map((p) => p.message) : [error.message]);
+        setServerProblems(error.problems.length ? error.problems.map(sayProblem) : [error.message]);
       } else setServerProblems([String(error)]);
     }
   };

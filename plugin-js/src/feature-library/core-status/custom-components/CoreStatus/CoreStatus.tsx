@@ -7,6 +7,9 @@ import type { FlexCore } from 'flexcore';
 import { text } from '../../../../utils/strings';
 import { StringTemplates } from '../../flex-hooks/strings';
 import { checkTaskSid } from '../../taskSidCheck';
+import { CONFIG_REASON_KEYS, TASK_SID_REASON_KEYS } from '../../reasons';
+import type { ConfigProblem } from '../../../../utils/configuration';
+import { problemText } from '../../../../utils/strings/problems';
 
 /** Props of {@link CoreStatus}. */
 export interface CoreStatusProps {
@@ -16,8 +19,11 @@ export interface CoreStatusProps {
   taskSid: string | undefined;
   /** The configured flexcore-server base URL, or undefined when not configured. */
   serverUrl: string | undefined;
-  /** Configuration problems to show (from ui_attributes.custom_data.features.flexcore). */
-  configProblems?: string[];
+  /**
+   * Configuration problems to show (from ui_attributes.custom_data.features.flexcore): a ConfigProblem is said in the
+   * user's language from its reason (English message for an unknown one); a plain string is shown as given.
+   */
+  configProblems?: (string | ConfigProblem)[];
 }
 
 function Row({ label, children }: { label: string; children: React.ReactNode }): JSX.Element {
@@ -35,7 +41,8 @@ function Row({ label, children }: { label: string; children: React.ReactNode }):
 
 /**
  * The core status of the selected task: the core's version, the task's Task SID and the core's verdict on
- * it (valid, or the core's InvalidArgument message), and which flexcore-server the plugin is configured for.
+ * it (valid, or why not: the core's reason said in the user's language, its English message for an unknown
+ * reason; the error code stays available as the badge's data-code), and which flexcore-server the plugin is configured for.
  */
 export function CoreStatus({ core, taskSid, serverUrl, configProblems = [] }: CoreStatusProps): JSX.Element {
   const verdict = taskSid === undefined ? undefined : checkTaskSid(core, taskSid);
@@ -59,11 +66,11 @@ export function CoreStatus({ core, taskSid, serverUrl, configProblems = [] }: Co
             </Badge>
           ) : (
             <Box as="div" display="flex" flexDirection="column" rowGap="space10">
-              <Badge as="span" variant="error" data-testid="flexcore-task-sid-verdict">
-                {verdict.code}
+              <Badge as="span" variant="error" data-testid="flexcore-task-sid-verdict" data-code={verdict.code}>
+                {text(StringTemplates.InvalidTaskSid)}
               </Badge>
-              <Text as="span" data-testid="flexcore-task-sid-message">
-                {verdict.message}
+              <Text as="span" data-testid="flexcore-task-sid-message" data-reason={verdict.reason}>
+                {problemText(TASK_SID_REASON_KEYS, verdict)}
               </Text>
             </Box>
           )}
@@ -77,9 +84,9 @@ export function CoreStatus({ core, taskSid, serverUrl, configProblems = [] }: Co
       {configProblems.length > 0 ? (
         <Row label={text(StringTemplates.Configuration)}>
           <Box as="ul" margin="space0" paddingLeft="space50" data-testid="flexcore-config-problems">
-            {configProblems.map((problem) => (
-              <Text as="li" key={problem} color="colorTextWarning">
-                {problem}
+            {configProblems.map((problem, index) => (
+              <Text as="li" key={index} color="colorTextWarning" data-reason={typeof problem === 'string' ? undefined : problem.reason}>
+                {typeof problem === 'string' ? problem : problemText(CONFIG_REASON_KEYS, problem)}
               </Text>
             ))}
           </Box>

@@ -4,6 +4,7 @@ import { withTaskContext, type ITask } from '@twilio/flex-ui';
 import { FlexcorePanel } from '../../../../components/FlexcorePanel/FlexcorePanel';
 import { text } from '../../../../utils/strings';
 import { StringTemplates } from '../../flex-hooks/strings';
+import type { ConfigProblem } from '../../../../utils/configuration';
 import { CoreStatus } from './CoreStatus';
 
 /** Props of {@link CoreStatusTab} (besides `task`, which Flex's withTaskContext provides). */
@@ -12,8 +13,8 @@ export interface CoreStatusTabProps {
   task?: ITask;
   /** The configured flexcore-server base URL. */
   serverUrl: string | undefined;
-  /** Configuration problems to show. */
-  configProblems?: string[];
+  /** Configuration problems to show (said in the user's language from their reason; plain strings as given). */
+  configProblems?: (string | ConfigProblem)[];
 }
 
 /** The body of the "flexcore" task canvas tab: the core status of the selected task inside a FlexcorePanel. */

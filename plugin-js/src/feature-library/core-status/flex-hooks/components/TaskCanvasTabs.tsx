@@ -26,7 +26,7 @@ export const componentHook = function addFlexcoreTabToTaskCanvasTabs(
   flex.TaskCanvasTabs.Content.add(
     <flex.Tab key="flexcore-core-status-tab" uniqueName={FLEXCORE_TAB_NAME} label={text(StringTemplates.TabLabel)}>
       <CoreBoundary componentLabel={text(StringTemplates.ComponentLabel)}>
-        <CoreStatusTab serverUrl={config.serverUrl} configProblems={config.problems} />
+        <CoreStatusTab serverUrl={config.serverUrl} configProblems={config.problemDetails} />
       </CoreBoundary>
     </flex.Tab>,
     { sortOrder: 100 },

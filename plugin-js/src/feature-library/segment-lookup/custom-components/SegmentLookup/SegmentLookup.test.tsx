@@ -11,8 +11,13 @@ const SID = 'WT0123456789abcdef0123456789abcdef';
 const core = {
   checkTaskSid: jest.fn((value: string) => {
     const trimmed = value.trim();
-    if (trimmed === '') throw new CoreError('InvalidArgument', 'TaskSid is required');
-    if (trimmed !== SID) throw new CoreError('InvalidArgument', 'TaskSid must be a Task SID: WT followed by 32 hex digits');
+    if (trimmed === '') throw new CoreError('InvalidArgument', 'TaskSid is required', 'required', {});
+    if (trimmed !== SID) {
+      throw new CoreError('InvalidArgument', 'TaskSid must be a Task SID: WT followed by 32 hex digits', 'sid_wrong_length', {
+        prefix: 'WT',
+        length: String(trimmed.length),
+      });
+    }
     return trimmed;
   }),
 };
@@ -63,19 +68,19 @@ it('submits on Enter and shows "No segments found" for an empty list', async () 
   expect(fetchImpl).toHaveBeenCalledTimes(1);
 });
 
-it('shows the core message for a malformed Task SID and sends nothing', async () => {
+it("says why a Task SID is malformed from the core's reason and sends nothing", async () => {
   const fetchImpl = jest.fn();
   renderPanel(fetchImpl);
   fireEvent.change(screen.getByPlaceholderText('Enter Task SID'), { target: { value: 'WT123' } });
   fireEvent.click(screen.getByTestId('segment-lookup-button'));
   expect(await screen.findByTestId('segment-lookup-error')).toHaveTextContent(
-    'Error: TaskSid must be a Task SID: WT followed by 32 hex digits',
+    'Error: A Task SID has 34 characters ("WT" and 32 hexadecimal digits); this one has 5.',
   );
   expect(core.checkTaskSid).toHaveBeenCalledWith('WT123');
   expect(fetchImpl).not.toHaveBeenCalled();
 });
 
-it("shows the server's JSON error and the plain-text 403 of Flex-token auth", async () => {
+it("says the server's JSON error and the plain-text 403 of Flex-token auth in the user's language", async () => {
   const bodies = [
     { status: 404, body: '{"error":"External ID not found in Flex Insights","code":"NotFound"}' },
     { status: 403, body: 'Invalid Access Token' },
@@ -87,9 +92,11 @@ it("shows the server's JSON error and the plain-text 403 of Flex-token auth", as
   renderPanel(fetchImpl);
   fireEvent.change(screen.getByPlaceholderText('Enter Task SID'), { target: { value: SID } });
   fireEvent.click(screen.getByTestId('segment-lookup-button'));
-  expect(await screen.findByTestId('segment-lookup-error')).toHaveTextContent('Error: External ID not found in Flex Insights');
+  expect(await screen.findByTestId('segment-lookup-error')).toHaveTextContent('Error: This task was not found in Flex Insights.');
   fireEvent.click(screen.getByTestId('segment-lookup-button'));
-  await waitFor(() => expect(screen.getByTestId('segment-lookup-error')).toHaveTextContent('Error: Invalid Access Token'));
+  await waitFor(() =>
+    expect(screen.getByTestId('segment-lookup-error')).toHaveTextContent('Error: flexcore-server did not accept your Flex sign-in'),
+  );
 });
 
 it('says so when the server URL is not configured', async () => {

@@ -8,6 +8,8 @@ import { CoreError, type FlexCore } from 'flexcore';
 
 import { text } from '../../../../utils/strings';
 import { StringTemplates } from '../../flex-hooks/strings';
+import { problemText } from '../../../../utils/strings/problems';
+import { TASK_SID_REASON_KEYS } from '../../reasons';
 import { lookupSegments, type FetchLike, type LookupOutcome } from '../../lookupSegments';
 
 /** Props of {@link SegmentLookup}. */
@@ -34,7 +36,8 @@ const defaultCopy = (text: string): Promise<void> =>
  * The Segment Lookup panel body (seed-behaviour 1.6): a Task SID input (Enter submits), a "Lookup" button
  * ("Loading..." and disabled while a lookup runs, disabled when the input is blank), then "Found N segment
  * ID(s):" with the IDs (each with a Copy button), "No segments found", or "Error: <message>" — the server's
- * JSON error, its plain-text 403, or the core's message when the Task SID is malformed (nothing is sent).
+ * error said in the user's language (utils/strings/problems serverErrorText), or why the Task SID is malformed, from
+ * the core's reason (nothing is sent).
  */
 export function SegmentLookup({
   core,
@@ -56,7 +59,7 @@ export function SegmentLookup({
       taskSid = core.checkTaskSid(input);
     } catch (error) {
       if (!(error instanceof CoreError)) throw error;
-      setState({ phase: 'done', outcome: { ok: false, message: error.message } });
+      setState({ phase: 'done', outcome: { ok: false, message: problemText(TASK_SID_REASON_KEYS, error) } });
       return;
     }
     if (!serverUrl) {

@@ -19,6 +19,11 @@ export enum StringTemplates {
   NoSegmentIdList = 'FlexcoreSegmentLookupNoSegmentIdList',
   RequestFailed = 'FlexcoreSegmentLookupRequestFailed',
   Unreachable = 'FlexcoreSegmentLookupUnreachable',
+  TaskSidRequired = 'FlexcoreSegmentLookupTaskSidRequired',
+  TaskSidWrongLength = 'FlexcoreSegmentLookupTaskSidWrongLength',
+  TaskSidWrongPrefix = 'FlexcoreSegmentLookupTaskSidWrongPrefix',
+  TaskSidNotHex = 'FlexcoreSegmentLookupTaskSidNotHex',
+  NotIndexed = 'FlexcoreSegmentLookupNotIndexed',
 }
 
 /** The feature's strings table. */
@@ -41,6 +46,11 @@ export const stringHook = (): StringTable => ({
     [StringTemplates.NoSegmentIdList]: 'The server answered without a segment_ids list',
     [StringTemplates.RequestFailed]: 'Request failed (HTTP {{status}})',
     [StringTemplates.Unreachable]: 'Could not reach flexcore-server: {{reason}}',
+    [StringTemplates.TaskSidRequired]: 'Enter a Task SID.',
+    [StringTemplates.TaskSidWrongLength]: 'A Task SID has 34 characters ("{{prefix}}" and 32 hexadecimal digits); this one has {{length}}.',
+    [StringTemplates.TaskSidWrongPrefix]: 'A Task SID starts with "{{prefix}}".',
+    [StringTemplates.TaskSidNotHex]: 'After "{{prefix}}", a Task SID has only hexadecimal digits (0-9, a-f).',
+    [StringTemplates.NotIndexed]: 'This task was not found in Flex Insights. It may not be indexed yet (by default about an hour after the conversation ends).',
   },
   'es-MX': {
     [StringTemplates.Title]: 'Búsqueda de segmentos',
@@ -60,5 +70,10 @@ export const stringHook = (): StringTable => ({
     [StringTemplates.NoSegmentIdList]: 'El servidor respondió sin una lista segment_ids',
     [StringTemplates.RequestFailed]: 'La solicitud falló (HTTP {{status}})',
     [StringTemplates.Unreachable]: 'No se pudo contactar con flexcore-server: {{reason}}',
+    [StringTemplates.TaskSidRequired]: 'Ingrese un SID de tarea.',
+    [StringTemplates.TaskSidWrongLength]: 'Un SID de tarea tiene 34 caracteres («{{prefix}}» y 32 dígitos hexadecimales); este tiene {{length}}.',
+    [StringTemplates.TaskSidWrongPrefix]: 'Un SID de tarea empieza con «{{prefix}}».',
+    [StringTemplates.TaskSidNotHex]: 'Después de «{{prefix}}», un SID de tarea solo tiene dígitos hexadecimales (0-9, a-f).',
+    [StringTemplates.NotIndexed]: 'No se encontró esta tarea en Flex Insights. Es posible que aún no esté indexada (de forma predeterminada, aproximadamente una hora después de que termina la conversación).',
   },
 });
