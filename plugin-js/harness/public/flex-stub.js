@@ -604,6 +604,7 @@
   var fixtureBackend = {
     accept: function (task) {
       task.status = 'assigned';
+      task.taskStatus = 'assigned';
     },
     reject: function (task) {
       task.status = 'rejected';
@@ -611,9 +612,11 @@
     hangup: function () {},
     wrapup: function (task) {
       task.status = 'wrapping';
+      task.taskStatus = 'wrapping';
     },
     complete: function (task) {
       task.status = 'completed';
+      task.taskStatus = 'completed';
     },
   };
   var taskBackend = fixtureBackend;

@@ -93,7 +93,7 @@ test('a signed Studio voicemail becomes a task the harness shows, and Retry Late
     queueName: 'Callbacks',
     queueSid: 'WQ' + 'e2e5'.repeat(8),
     workflowSid: first.workflow_sid,
-    status: 'assigned',
+    status: 'accepted', taskStatus: 'assigned',
     timeout: first.timeout,
     priority: first.priority,
     dateCreated: first.date_created,

@@ -33,7 +33,7 @@ before(async () => {
     sid: 'WR5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a',
     taskChannelUniqueName: 'voice',
     queueName: 'Callbacks',
-    status: 'assigned',
+    status: 'accepted', taskStatus: 'assigned',
     dateCreated: '2026-11-21T09:40:00Z',
     attributes: {
       taskType: 'voicemail',

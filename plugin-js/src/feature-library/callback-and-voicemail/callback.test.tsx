@@ -41,7 +41,8 @@ function voicemailTask(overrides: Record<string, unknown> = {}, data: Record<str
     sid: RESERVATION_SID,
     taskSid: TASK_SID,
     taskChannelUniqueName: 'voice',
-    status: 'assigned',
+    status: 'accepted',
+    taskStatus: 'assigned',
     queueName: 'Callbacks',
     queueSid: 'WQ0123456789abcdef0123456789abcdef',
     workflowSid: WORKFLOW,
@@ -178,7 +179,7 @@ describe('TaskInfoPanel', () => {
 
   it('disables both buttons unless the task is assigned, and Place Call when the worker is offline', async () => {
     const { rerender } = render(
-      <CallbackPanelContent task={voicemailTask({ status: 'wrapping' })} flex={Flex} manager={manager} serverUrl={undefined} maxAttemptsSetting={undefined} />,
+      <CallbackPanelContent task={voicemailTask({ status: 'wrapping', taskStatus: 'wrapping' })} flex={Flex} manager={manager} serverUrl={undefined} maxAttemptsSetting={undefined} />,
     );
     expect(await screen.findByTestId('callback-place-call')).toBeDisabled();
     expect(screen.getByTestId('callback-retry-later')).toBeDisabled();

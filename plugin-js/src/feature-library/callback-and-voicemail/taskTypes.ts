@@ -6,7 +6,10 @@ export interface CallbackTaskLike {
   taskSid?: string;
   taskChannelUniqueName?: string;
   attributes?: Record<string, unknown> | null;
+  /** The reservation's status (Flex ITask.status: pending, accepted, wrapping, completed…). */
   status?: string;
+  /** The task's assignment status (Flex ITask.taskStatus: reserved, assigned, wrapping, completed…). */
+  taskStatus?: string;
   queueName?: string;
   queueSid?: string;
   workflowSid?: string;

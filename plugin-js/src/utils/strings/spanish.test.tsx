@@ -61,7 +61,8 @@ const voicemailTask = {
   sid: 'WR0123456789abcdef0123456789abcdef',
   taskSid: 'WT0123456789abcdef0123456789abcdef',
   taskChannelUniqueName: 'voice',
-  status: 'assigned',
+  status: 'accepted',
+  taskStatus: 'assigned',
   queueName: 'Callbacks',
   attributes: {
     taskType: 'voicemail',

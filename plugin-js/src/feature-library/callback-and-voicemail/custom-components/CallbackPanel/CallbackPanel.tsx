@@ -71,7 +71,9 @@ export function CallbackView({ core, ...props }: CallbackPanelProps & { core: Fl
   const flexLocale = resolveLocale(manager as never);
   const dateLocale = flexLocale === DEFAULT_LOCALE ? undefined : flexLocale;
   const env: CallbackEnv = { flex, manager, core, serverUrl, maxAttempts, fetch: props.fetchImpl, sleep: props.sleep };
-  const actionable = task.status === 'assigned' && busy === undefined;
+  // Flex: ITask.taskStatus is the task's assignment status ('assigned' while the agent works on it);
+  // ITask.status is the reservation's ('accepted').
+  const actionable = task.taskStatus === 'assigned' && busy === undefined;
   const run = async (kind: 'call' | 'requeue') => {
     setBusy(kind);
     try {
