@@ -487,3 +487,37 @@ TEST_CASE("an empty table answers sorted and filtered queries with an empty page
   q.filter.clear();
   CHECK(one.query(q).value().items.size() == 1);
 }
+
+TEST_CASE("a replacement set is validated as a whole: normalised, sorted by worker, first problem named by index",
+          "[core][agent_extensions]") {
+  SECTION("valid rows come back trimmed, without updatedBy/updatedAt, ascending workerSid") {
+    auto set = validate_extension_set({row(3, " Cy ", " 0042 ", "sam", "2026-01-01T00:00:00.000Z"), row(1, "Ann", "7")});
+    REQUIRE(set.ok());
+    REQUIRE(set.value().size() == 2);
+    CHECK(set.value()[0].worker_sid == wk(1));
+    CHECK(set.value()[1].worker_sid == wk(3));
+    CHECK(set.value()[1].worker_full_name == "Cy");
+    CHECK(set.value()[1].extension_number == "0042");
+    CHECK(set.value()[1].updated_by.empty());
+    CHECK(set.value()[1].updated_at.empty());
+  }
+  SECTION("the first problem is named with its row index and the rest are counted") {
+    auto set = validate_extension_set({row(1, "Ann", "7"), row(2, "Bo", "12a"), row(3, "", "9")});
+    REQUIRE_FALSE(set.ok());
+    CHECK(set.error().code == ErrorCode::InvalidArgument);
+    CHECK(set.error().message.rfind("data[1].extensionNumber: ", 0) == 0);
+    CHECK(set.error().message.find("(and 1 more problems)") != std::string::npos);
+  }
+  SECTION("a number repeated inside the set is AlreadyExists naming both workers") {
+    auto set = validate_extension_set({row(1, "Ann", "7"), row(2, "Bo", " 7")});
+    REQUIRE_FALSE(set.ok());
+    CHECK(set.error().code == ErrorCode::AlreadyExists);
+    CHECK(set.error().message == "extension 7 is assigned to both " + wk(1) + " and " + wk(2));
+  }
+  SECTION("out-of-range options are InvalidArgument") {
+    ValidationOptions options;
+    options.min_digits = 0;
+    CHECK(validate_extension_set({row(1, "Ann", "7")}, options).error().code == ErrorCode::InvalidArgument);
+  }
+  SECTION("an empty set is valid") { CHECK(validate_extension_set({}).value().empty()); }
+}

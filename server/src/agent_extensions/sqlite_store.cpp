@@ -372,38 +372,10 @@ Result<DraftOutcome> SqliteExtensionStore::change_draft(DraftAction action, cons
 Result<BuildInfo> SqliteExtensionStore::prepare_publish(const std::vector<Extension>& rows,
                                                         std::string_view expected_version, const Actor& actor,
                                                         const ValidationOptions& options) {
-  auto checked = ax::check_validation_options(options);
-  if (!checked) return checked.error();
-  // Validate every row (format) before touching the store; uniqueness below.
-  std::vector<Extension> normalised;
-  normalised.reserve(rows.size());
-  std::string first_problem;
-  std::size_t problem_count = 0;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    auto validation = ax::validate_extension(rows[i], {}, options);
-    if (!validation) return validation.error();
-    for (const auto& problem : validation.value().problems) {
-      if (problem_count++ == 0) first_problem = "data[" + std::to_string(i) + "]." + problem.field + ": " + problem.message;
-    }
-    Extension row = validation.value().entry;
-    row.updated_by.clear();
-    row.updated_at.clear();
-    normalised.push_back(std::move(row));
-  }
-  if (problem_count > 0) {
-    if (problem_count > 1) first_problem += " (and " + std::to_string(problem_count - 1) + " more problems)";
-    return Error{ErrorCode::InvalidArgument, first_problem};
-  }
-  {
-    auto table = ax::build_lookup_table(normalised);  // a repeated extension number → AlreadyExists
-    if (!table) {
-      Error error = table.error();
-      if (error.message.rfind("published", 0) == 0) error.message.replace(0, 9, "data");
-      return error;
-    }
-  }
-  std::stable_sort(normalised.begin(), normalised.end(),
-                   [](const Extension& a, const Extension& b) { return a.worker_sid < b.worker_sid; });
+  // Validate the set (the core's rule) before touching the store; repeated workerSids below (diff_extensions).
+  auto validated = ax::validate_extension_set(rows, options);
+  if (!validated) return validated.error();
+  std::vector<Extension> normalised = std::move(validated).value();
 
   std::lock_guard lock(mutex_);
   try {

@@ -484,6 +484,41 @@ Result<LookupTable> build_lookup_table(const std::vector<Extension>& published) 
   return table;
 }
 
+Result<std::vector<Extension>> validate_extension_set(const std::vector<Extension>& rows,
+                                                      const ValidationOptions& options) {
+  auto checked = check_validation_options(options);
+  if (!checked) return checked.error();
+  std::vector<Extension> normalised;
+  normalised.reserve(rows.size());
+  std::string first_problem;
+  std::size_t problem_count = 0;
+  const std::vector<Extension> none;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    auto validation = validate_extension(rows[i], none, options);
+    if (!validation) return validation.error();
+    for (const auto& problem : validation.value().problems) {
+      if (problem_count++ == 0) first_problem = "data[" + std::to_string(i) + "]." + problem.field + ": " + problem.message;
+    }
+    Extension row = std::move(validation.value().entry);
+    row.updated_by.clear();
+    row.updated_at.clear();
+    normalised.push_back(std::move(row));
+  }
+  if (problem_count > 0) {
+    if (problem_count > 1) first_problem += " (and " + std::to_string(problem_count - 1) + " more problems)";
+    return Result<std::vector<Extension>>::failure(ErrorCode::InvalidArgument, std::move(first_problem));
+  }
+  auto table = build_lookup_table(normalised);  // a repeated extension number → AlreadyExists
+  if (!table) {
+    Error error = table.error();
+    if (error.message.rfind("published", 0) == 0) error.message.replace(0, 9, "data");
+    return error;
+  }
+  std::stable_sort(normalised.begin(), normalised.end(),
+                   [](const Extension& a, const Extension& b) { return a.worker_sid < b.worker_sid; });
+  return normalised;
+}
+
 // --- JSON adapters -----------------------------------------------------------------------------------------
 
 Result<Extension> parse_extension(std::string_view text, std::string_view what) {

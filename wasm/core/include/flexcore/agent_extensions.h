@@ -208,6 +208,16 @@ class LookupTable {
 
  private:
   friend Result<LookupTable> build_lookup_table(const std::vector<Extension>& published);
+
+/// Validates a whole replacement set before it becomes a build (/admin/update, seed-behaviour 3.5 CORRECT):
+/// every row with validate_extension (format only), then the set's own uniqueness of extension numbers.
+/// Returns the normalised rows (trimmed, updatedBy/updatedAt cleared: the store stamps them) sorted by
+/// workerSid (the Sync map's order). Repeated workerSids are left to diff_extensions.
+/// Errors: InvalidArgument "data[3].extensionNumber: <problem message>" for the first problem, with
+/// " (and N more problems)" when there are more; AlreadyExists "extension 1234 is assigned to both WK… and WK…"
+/// for a repeated number; InvalidArgument naming the option when `options` is out of range.
+Result<std::vector<Extension>> validate_extension_set(const std::vector<Extension>& rows,
+                                                      const ValidationOptions& options = {});
   std::vector<LookupEntry> entries_;
 };
 
