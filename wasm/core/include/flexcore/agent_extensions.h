@@ -208,6 +208,13 @@ class LookupTable {
 
  private:
   friend Result<LookupTable> build_lookup_table(const std::vector<Extension>& published);
+  std::vector<LookupEntry> entries_;
+};
+
+/// Builds the lookup table from the published rows (extension numbers trimmed).
+/// Errors: AlreadyExists "extension 1234 is assigned to both WK… and WK…" when two rows share a number (the
+/// seed silently answered with the first); InvalidArgument "published[3].extensionNumber is empty".
+Result<LookupTable> build_lookup_table(const std::vector<Extension>& published);
 
 /// Validates a whole replacement set before it becomes a build (/admin/update, seed-behaviour 3.5 CORRECT):
 /// every row with validate_extension (format only), then the set's own uniqueness of extension numbers.
@@ -218,13 +225,6 @@ class LookupTable {
 /// for a repeated number; InvalidArgument naming the option when `options` is out of range.
 Result<std::vector<Extension>> validate_extension_set(const std::vector<Extension>& rows,
                                                       const ValidationOptions& options = {});
-  std::vector<LookupEntry> entries_;
-};
-
-/// Builds the lookup table from the published rows (extension numbers trimmed).
-/// Errors: AlreadyExists "extension 1234 is assigned to both WK… and WK…" when two rows share a number (the
-/// seed silently answered with the first); InvalidArgument "published[3].extensionNumber is empty".
-Result<LookupTable> build_lookup_table(const std::vector<Extension>& published);
 
 // ---------------------------------------------------------------------------------------------------
 // JSON adapters (the wire shapes of the routes, the asset and the npm package)
